@@ -1,0 +1,20 @@
+/* awsval version macros. Generated values come from CMake's project(VERSION); keep in step. */
+#ifndef AWSVAL_VERSION_H
+#define AWSVAL_VERSION_H
+
+#define AWSVAL_VERSION_MAJOR 0
+#define AWSVAL_VERSION_MINOR 1
+#define AWSVAL_VERSION_PATCH 0
+#define AWSVAL_VERSION_IS_RELEASE 0
+#define AWSVAL_VERSION_SUFFIX "dev"
+
+#define AWSVAL_VERSION_HEX \
+    ((AWSVAL_VERSION_MAJOR << 16) | (AWSVAL_VERSION_MINOR << 8) | AWSVAL_VERSION_PATCH)
+
+#define AWSVAL__STR2(x) #x
+#define AWSVAL__STR(x) AWSVAL__STR2(x)
+#define AWSVAL_VERSION_STRING                                                       \
+    AWSVAL__STR(AWSVAL_VERSION_MAJOR) "." AWSVAL__STR(AWSVAL_VERSION_MINOR) "." \
+        AWSVAL__STR(AWSVAL_VERSION_PATCH) "-" AWSVAL_VERSION_SUFFIX
+
+#endif

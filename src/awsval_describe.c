@@ -1,0 +1,111 @@
+/* A person-readable description of a model's operations and their inputs. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "awsval_internal.h"
+
+static const char *const type_names[] = {
+    [AV_T_STRUCTURE] = "structure", [AV_T_LIST] = "list",       [AV_T_MAP] = "map",
+    [AV_T_STRING] = "string",       [AV_T_BOOLEAN] = "boolean", [AV_T_BYTE] = "byte",
+    [AV_T_SHORT] = "short",         [AV_T_INTEGER] = "integer", [AV_T_LONG] = "long",
+    [AV_T_FLOAT] = "float",         [AV_T_DOUBLE] = "double",   [AV_T_BIGINTEGER] = "bigInteger",
+    [AV_T_BIGDECIMAL] = "bigDecimal", [AV_T_TIMESTAMP] = "timestamp", [AV_T_BLOB] = "blob",
+};
+
+static void indent(awsval__out *o, int depth)
+{
+    for (int i = 0; i < depth; i++) awsval__out_str(o, "  ");
+}
+
+/* One line of constraints for shape si, then its nested members. `stack` holds the shapes on
+ * the way here, so recursive shapes are printed once. */
+static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int depth,
+                       int32_t *stack, int nstack);
+
+static void members(awsval__out *o, const awsval_model *m, const awsval__shape *s, int depth,
+                    int32_t *stack, int nstack)
+{
+    for (uint32_t k = 0; k < s->member_count; k++) {
+        const awsval__member *mb = &m->members[s->member_first + k];
+        indent(o, depth);
+        awsval__out_str(o, AV_STR(m, mb->name));
+        if (mb->required) awsval__out_str(o, " (required)");
+        static const char *const where[] = {"", " [uri]", " [query]", " [header]", " [headers]", " [payload]"};
+        awsval__out_str(o, where[mb->location]);
+        awsval__out_str(o, ": ");
+        shape_line(o, m, mb->shape, depth + 1, stack, nstack);
+    }
+}
+
+static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int depth,
+                       int32_t *stack, int nstack)
+{
+    const awsval__shape *s = &m->shapes[si];
+    awsval__out_fmt(o, "%s %s", type_names[s->type], AV_STR(m, s->name));
+    const char *unit = s->type == AV_T_LIST || s->type == AV_T_MAP ? "entries"
+                       : s->type == AV_T_BLOB                       ? "bytes"
+                       : s->type == AV_T_STRING                     ? "characters"
+                                                                    : NULL;
+    if (s->flags & (AV_SF_MIN | AV_SF_MAX)) {
+        awsval__out_str(o, unit ? ", length " : ", range ");
+        awsval__out_str(o, (s->flags & AV_SF_MIN) ? AV_STR(m, s->min_text) : "");
+        awsval__out_str(o, "..");
+        awsval__out_str(o, (s->flags & AV_SF_MAX) ? AV_STR(m, s->max_text) : "");
+        if (unit) awsval__out_fmt(o, " %s", unit);
+    }
+    if (s->pattern >= 0) awsval__out_fmt(o, ", pattern %s", AV_STR(m, m->patterns[s->pattern].source));
+    if (s->enum_count) awsval__out_fmt(o, ", enum %s", AV_STR(m, s->enum_text));
+    if (s->flags & AV_SF_UNION) awsval__out_str(o, ", union (exactly one member)");
+    if (s->flags & AV_SF_SENSITIVE) awsval__out_str(o, ", sensitive");
+    for (uint32_t k = 0; k < s->doc_count; k++) {
+        const awsval__doc_rule *r = &m->docs[s->doc_first + k];
+        awsval__out_fmt(o, ", documented: %s", AV_STR(m, r->message));
+    }
+    awsval__out_chr(o, '\n');
+    for (int i = 0; i < nstack; i++)
+        if (stack[i] == si) return;
+    if (nstack >= 16) return;
+    stack[nstack] = si;
+    if (s->type == AV_T_STRUCTURE) {
+        members(o, m, s, depth, stack, nstack + 1);
+    } else if (s->type == AV_T_LIST) {
+        indent(o, depth);
+        awsval__out_str(o, "member: ");
+        shape_line(o, m, s->target, depth + 1, stack, nstack + 1);
+    } else if (s->type == AV_T_MAP) {
+        indent(o, depth);
+        awsval__out_str(o, "key: ");
+        shape_line(o, m, s->target, depth + 1, stack, nstack + 1);
+        indent(o, depth);
+        awsval__out_str(o, "value: ");
+        shape_line(o, m, s->value, depth + 1, stack, nstack + 1);
+    }
+}
+
+awsval_code awsval_model_describe(const awsval_model *m, const char *operation, char *buf,
+                                  size_t cap, size_t *need)
+{
+    if (need) *need = 0;
+    if (!m || (!buf && cap)) return AWSVAL_BADARG;
+    awsval__out o = {buf, cap, 0, false};
+    if (!operation) {
+        awsval__out_fmt(&o, "%s (%s): %" PRIu32 " operations\n", AV_STR(m, m->service),
+                        AV_STR(m, m->protocol), m->op_count);
+        for (uint32_t i = 0; i < m->op_count; i++)
+            awsval__out_fmt(&o, "  %s %s %s\n", AV_STR(m, m->ops[i].name), AV_STR(m, m->ops[i].method),
+                            AV_STR(m, m->ops[i].uri));
+        return awsval__out_finish(&o, need);
+    }
+    int32_t op = awsval__find_operation(m, operation, strlen(operation));
+    if (op < 0) return AWSVAL_NOTFOUND;
+    const awsval__operation *x = &m->ops[op];
+    awsval__out_fmt(&o, "%s: %s %s\n", AV_STR(m, x->name), AV_STR(m, x->method), AV_STR(m, x->uri));
+    if (x->input < 0) {
+        awsval__out_str(&o, "  (no input)\n");
+    } else {
+        int32_t stack[16];
+        stack[0] = x->input;
+        members(&o, m, &m->shapes[x->input], 1, stack, 1);
+    }
+    return awsval__out_finish(&o, need);
+}

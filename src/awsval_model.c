@@ -1,0 +1,905 @@
+/* botocore service-2.json -> compiled, immutable model; overlays; embedded models.
+ *
+ * Models are read once at start-up, so this module uses jansson for the document and spends
+ * its effort on a layout that makes checking cheap: flat arrays, member hash tables, each
+ * distinct pattern compiled (and JIT-compiled) once. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <strings.h>
+#include <float.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "awsval_internal.h"
+
+/* ---------------------------------------------------------------- build state (Private) */
+
+typedef struct builder {
+    awsval_model *m;
+    awsval__buf strings;
+    awsval__buf shapes, members, mtable, enums, patterns, docs, ops;
+    const char **names;  /* shape names, sorted, for lookup while building */
+    int32_t *name_index; /* shape index of names[i] */
+    uint32_t flags;
+    awsval_model_err *err;
+} builder;
+
+static bool fail(builder *b, awsval_code code, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool fail(builder *b, awsval_code code, size_t pos, const char *fmt, ...)
+{
+    if (b->err && b->err->code == AWSVAL_OK) {
+        b->err->code = code;
+        b->err->pos = pos;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(b->err->message, sizeof b->err->message, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+#define NOMEM(b) fail((b), AWSVAL_NOMEM, 0, "out of memory")
+
+/* Appends a NUL-terminated copy of s; returns its offset, or 0 (the empty string) on failure
+ * with *ok cleared. */
+static uint32_t intern(builder *b, const char *s, size_t n, bool *ok)
+{
+    size_t off = b->strings.len;
+    if (off > UINT32_MAX - n - 1 || !awsval__buf_put(&b->strings, &b->m->alc, s, n) ||
+        !awsval__buf_put(&b->strings, &b->m->alc, "", 1)) {
+        *ok = NOMEM(b);
+        return 0;
+    }
+    return (uint32_t)off;
+}
+
+static uint32_t intern_cstr(builder *b, const char *s, bool *ok) { return intern(b, s, strlen(s), ok); }
+
+/* Grows a typed array held in an awsval__buf; returns the new element (zeroed) or NULL. */
+static void *push(builder *b, awsval__buf *arr, size_t size)
+{
+    if (!awsval__buf_reserve(arr, &b->m->alc, size)) {
+        NOMEM(b);
+        return NULL;
+    }
+    void *p = arr->data + arr->len;
+    memset(p, 0, size);
+    arr->len += size;
+    return p;
+}
+
+#define ARR(buf, T) ((T *)(buf).data)
+#define LEN(buf, T) ((uint32_t)((buf).len / sizeof(T)))
+
+/* Shortest decimal text that reads back as d: the model's "2.2" prints as 2.2, not
+ * 2.2000000000000002. */
+static void number_text(char *out, size_t cap, json_t *v)
+{
+    if (json_is_integer(v)) {
+        snprintf(out, cap, "%" PRId64, (int64_t)json_integer_value(v));
+        return;
+    }
+    double d = json_real_value(v);
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(out, cap, "%.*g", prec, d);
+        if (strtod(out, NULL) == d) return;
+    }
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Shape index by name while building (names sorted), or -1. */
+static int32_t lookup(const builder *b, const char *name)
+{
+    size_t lo = 0, hi = b->m->shape_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(b->names[mid], name);
+        if (c == 0) return b->name_index[mid];
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return -1;
+}
+
+/* Resolves {"shape": "Name"} to an index, or fails naming `owner`. */
+static bool target_of(builder *b, json_t *ref, const char *owner, const char *what, int32_t *out)
+{
+    json_t *s = json_object_get(ref, "shape");
+    if (!json_is_string(s))
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s has no \"shape\" reference", owner, what);
+    *out = lookup(b, json_string_value(s));
+    if (*out < 0)
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s references unknown shape '%s'", owner,
+                    what, json_string_value(s));
+    return true;
+}
+
+/* Adds a pattern (deduplicated by text and mode); returns its index or -1. */
+static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const char *owner)
+{
+    awsval__pattern *ps = ARR(b->patterns, awsval__pattern);
+    uint32_t n = LEN(b->patterns, awsval__pattern);
+    /* The mode is stored as a one-byte prefix of the interned text ('F' or 'S'), so equal
+     * texts with different modes stay distinct. */
+    char tag = mode == AWSVAL__RE_SEARCH ? 'S' : 'F';
+    size_t sl = strlen(src);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *t = b->strings.data + ps[i].source - 1;
+        if (*t == tag && strcmp(t + 1, src) == 0) return (int32_t)i;
+    }
+    bool ok = true;
+    intern(b, &tag, 1, &ok);
+    if (!ok) return -1;
+    /* Drop the NUL that intern() put after the tag so that tag and text are contiguous. */
+    b->strings.len--;
+    uint32_t text = intern(b, src, sl, &ok);
+    if (!ok) return -1;
+    size_t erroff = 0;
+    char msg[256];
+    awsval__regex *re = awsval__regex_compile(src, sl, mode, &b->m->alc, &erroff, msg, sizeof msg);
+    if (!re) {
+        fail(b, AWSVAL_MODEL, erroff, "shape '%s': pattern '%s' does not compile: %s", owner, src,
+             msg);
+        return -1;
+    }
+    awsval__pattern *p = push(b, &b->patterns, sizeof *p);
+    if (!p) {
+        awsval__regex_free(re);
+        return -1;
+    }
+    p->source = text;
+    p->re = re;
+    return (int32_t)n;
+}
+
+/* ------------------------------------------------------------- shapes and members (Private) */
+
+static const struct { const char *name; uint8_t type; } type_names[] = {
+    {"structure", AV_T_STRUCTURE}, {"list", AV_T_LIST},         {"map", AV_T_MAP},
+    {"string", AV_T_STRING},       {"boolean", AV_T_BOOLEAN},   {"byte", AV_T_BYTE},
+    {"short", AV_T_SHORT},         {"integer", AV_T_INTEGER},   {"long", AV_T_LONG},
+    {"float", AV_T_FLOAT},         {"double", AV_T_DOUBLE},     {"bigInteger", AV_T_BIGINTEGER},
+    {"biginteger", AV_T_BIGINTEGER}, {"bigdecimal", AV_T_BIGDECIMAL},
+    {"bigDecimal", AV_T_BIGDECIMAL}, {"timestamp", AV_T_TIMESTAMP}, {"blob", AV_T_BLOB},
+};
+
+static bool is_integral_type(uint8_t t)
+{
+    return t == AV_T_BYTE || t == AV_T_SHORT || t == AV_T_INTEGER || t == AV_T_LONG ||
+           t == AV_T_BIGINTEGER;
+}
+
+static bool read_bound(builder *b, awsval__shape *s, json_t *v, bool is_min, const char *name)
+{
+    if (!v) return true;
+    if (!json_is_number(v))
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s is not a number", name,
+                    is_min ? "min" : "max");
+    char text[40];
+    number_text(text, sizeof text, v);
+    bool ok = true;
+    uint32_t t = intern_cstr(b, text, &ok);
+    if (!ok) return false;
+    double d = json_number_value(v);
+    bool is_float = s->type == AV_T_FLOAT || s->type == AV_T_DOUBLE || s->type == AV_T_BIGDECIMAL;
+    if (is_float) {
+        s->flags |= AV_SF_FLOAT_RANGE;
+        if (is_min) s->fmin = d; else s->fmax = d;
+    }
+    int64_t iv;
+    if (json_is_integer(v)) {
+        iv = (int64_t)json_integer_value(v);
+    } else if (is_float) {
+        iv = 0;
+    } else {
+        /* A fractional length or integer bound: round inwards (ceil a min, floor a max). */
+        double r = is_min ? ceil(d) : floor(d);
+        iv = r >= 9.2e18 ? INT64_MAX : r <= -9.2e18 ? INT64_MIN : (int64_t)r;
+    }
+    if (is_min) {
+        s->flags |= AV_SF_MIN;
+        s->min = iv;
+        s->min_text = t;
+    } else {
+        s->flags |= AV_SF_MAX;
+        s->max = iv;
+        s->max_text = t;
+    }
+    return true;
+}
+
+/* Builds "[a, b, c]" for the enum message, leaving out internal values. */
+static bool enum_text(builder *b, awsval__shape *s, json_t *internal)
+{
+    awsval__buf t = {0};
+    bool ok = awsval__buf_put(&t, &b->m->alc, "[", 1);
+    bool first = true;
+    for (uint32_t i = 0; ok && i < s->enum_count; i++) {
+        const awsval__enum *e = &ARR(b->enums, awsval__enum)[s->enum_first + i];
+        char num[32];
+        const char *txt;
+        size_t len;
+        if (s->flags & AV_SF_INT_ENUM) {
+            len = (size_t)snprintf(num, sizeof num, "%" PRId64, e->num);
+            txt = num;
+        } else {
+            txt = b->strings.data + e->str;
+            len = e->len;
+            bool hidden = false;
+            size_t k;
+            json_t *iv;
+            json_array_foreach(internal, k, iv) {
+                if (json_is_string(iv) && json_string_length(iv) == len &&
+                    memcmp(json_string_value(iv), txt, len) == 0)
+                    hidden = true;
+            }
+            if (hidden) continue;
+        }
+        ok = (first || awsval__buf_put(&t, &b->m->alc, ", ", 2)) &&
+             awsval__buf_put(&t, &b->m->alc, txt, len);
+        first = false;
+    }
+    ok = ok && awsval__buf_put(&t, &b->m->alc, "]", 1);
+    if (ok) s->enum_text = intern(b, t.data, t.len, &ok);
+    else NOMEM(b);
+    awsval__buf_free(&t, &b->m->alc);
+    return ok;
+}
+
+static bool read_enum(builder *b, awsval__shape *s, json_t *def, const char *name)
+{
+    json_t *en = json_object_get(def, "enum");
+    if (!en) return true;
+    if (!json_is_array(en)) return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum is not a list", name);
+    s->enum_first = LEN(b->enums, awsval__enum);
+    size_t i;
+    json_t *v;
+    json_array_foreach(en, i, v) {
+        awsval__enum *e = push(b, &b->enums, sizeof *e);
+        if (!e) return false;
+        if (s->type == AV_T_STRING && json_is_string(v)) {
+            bool ok = true;
+            e->str = intern(b, json_string_value(v), json_string_length(v), &ok);
+            e->len = (uint32_t)json_string_length(v);
+            if (!ok) return false;
+        } else if (is_integral_type(s->type) && json_is_integer(v)) {
+            e->num = (int64_t)json_integer_value(v);
+            s->flags |= AV_SF_INT_ENUM;
+        } else {
+            return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum value %zu does not fit the type",
+                        name, i);
+        }
+        s->enum_count++;
+    }
+    return enum_text(b, s, json_object_get(def, "internalEnumValues"));
+}
+
+static const char *location_names[] = {"", "uri", "querystring", "header", "headers"};
+
+static bool read_members(builder *b, uint32_t si, json_t *def, const char *name)
+{
+    json_t *ms = json_object_get(def, "members");
+    if (!json_is_object(ms))
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': structure without members", name);
+    json_t *req = json_object_get(def, "required");
+    if (req && !json_is_array(req))
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': required is not a list", name);
+    uint32_t first = LEN(b->members, awsval__member), count = 0;
+    const char *key;
+    json_t *ref;
+    json_object_foreach(ms, key, ref) {
+        awsval__member *mb = push(b, &b->members, sizeof *mb);
+        if (!mb) return false;
+        bool ok = true;
+        size_t kl = strlen(key);
+        mb->name = intern(b, key, kl, &ok);
+        if (!ok) return false;
+        mb->name_len = (uint32_t)kl;
+        mb->hash = awsval__hash(key, kl);
+        char what[300];
+        snprintf(what, sizeof what, "member '%s'", key);
+        if (!target_of(b, ref, name, what, &mb->shape)) return false;
+        mb->sensitive = json_is_true(json_object_get(ref, "sensitive"));
+        json_t *loc = json_object_get(ref, "location");
+        if (json_is_string(loc)) {
+            for (uint8_t l = 1; l < sizeof location_names / sizeof *location_names; l++)
+                if (strcmp(json_string_value(loc), location_names[l]) == 0) mb->location = l;
+        }
+        if (json_is_true(json_object_get(def, "payload")) ||
+            (json_is_string(json_object_get(def, "payload")) &&
+             strcmp(json_string_value(json_object_get(def, "payload")), key) == 0))
+            mb->location = AV_LOC_PAYLOAD;
+        json_t *ln = json_object_get(ref, "locationName");
+        if (json_is_string(ln)) {
+            mb->location_name = intern_cstr(b, json_string_value(ln), &ok);
+            if (!ok) return false;
+        }
+        count++;
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(req, i, r) {
+        bool found = false;
+        for (uint32_t k = 0; json_is_string(r) && k < count; k++) {
+            awsval__member *mb = &ARR(b->members, awsval__member)[first + k];
+            if (strcmp(b->strings.data + mb->name, json_string_value(r)) == 0) {
+                mb->required = 1;
+                found = true;
+            }
+        }
+        if (!found)
+            return fail(b, AWSVAL_MODEL, 0, "shape '%s': required member '%s' is not a member",
+                        name, json_is_string(r) ? json_string_value(r) : "?");
+    }
+    awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
+    s->member_first = first;
+    s->member_count = count;
+    return true;
+}
+
+static bool read_shape(builder *b, uint32_t si, const char *name, json_t *def)
+{
+    awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
+    json_t *type = json_object_get(def, "type");
+    if (!json_is_string(type))
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': no type", name);
+    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++)
+        if (strcmp(type_names[i].name, json_string_value(type)) == 0) s->type = type_names[i].type;
+    if (!s->type)
+        return fail(b, AWSVAL_MODEL, 0, "shape '%s': unknown type '%s'", name,
+                    json_string_value(type));
+    s->pattern = -1;
+    s->target = s->value = -1;
+    if (json_is_true(json_object_get(def, "sensitive"))) s->flags |= AV_SF_SENSITIVE;
+    if (json_is_true(json_object_get(def, "union"))) s->flags |= AV_SF_UNION;
+    if (json_is_true(json_object_get(def, "uniqueItems"))) s->flags |= AV_SF_UNIQUE;
+    if (!read_bound(b, s, json_object_get(def, "min"), true, name)) return false;
+    s = &ARR(b->shapes, awsval__shape)[si];
+    if (!read_bound(b, s, json_object_get(def, "max"), false, name)) return false;
+    s = &ARR(b->shapes, awsval__shape)[si];
+    if (!read_enum(b, s, def, name)) return false;
+    s = &ARR(b->shapes, awsval__shape)[si];
+    json_t *pat = json_object_get(def, "pattern");
+    if (pat) {
+        if (!json_is_string(pat) || s->type != AV_T_STRING)
+            return fail(b, AWSVAL_MODEL, 0, "shape '%s': pattern on a %s or not a string", name,
+                        json_string_value(type));
+        uint32_t mode = (b->flags & AWSVAL_MODEL_PATTERN_SEARCH) ? AWSVAL__RE_SEARCH : AWSVAL__RE_FULL;
+        int32_t p = add_pattern(b, json_string_value(pat), mode, name);
+        if (p < 0) return false;
+        ARR(b->shapes, awsval__shape)[si].pattern = p;
+    }
+    s = &ARR(b->shapes, awsval__shape)[si];
+    switch (s->type) {
+    case AV_T_STRUCTURE:
+        return read_members(b, si, def, name);
+    case AV_T_LIST:
+        return target_of(b, json_object_get(def, "member"), name, "list member",
+                         &ARR(b->shapes, awsval__shape)[si].target);
+    case AV_T_MAP:
+        return target_of(b, json_object_get(def, "key"), name, "map key",
+                         &ARR(b->shapes, awsval__shape)[si].target) &&
+               target_of(b, json_object_get(def, "value"), name, "map value",
+                         &ARR(b->shapes, awsval__shape)[si].value);
+    default:
+        return true;
+    }
+}
+
+/* ------------------------------------------------------------------------ overlays (Private) */
+
+/* Overlay document:
+ *   {"shapes": {"TagKey": [{"pattern": "...", "message": "..."}, {"min": 1, "max": 128}]}}
+ * Each rule becomes a documented constraint of the shape. Overlay patterns always must match
+ * the whole value: they are our own statements of the documentation, not model text. */
+static bool merge_overlay(builder *b, const char *text, size_t len, const char *label)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!doc)
+        return fail(b, AWSVAL_MODEL, (size_t)je.position, "%s overlay: %s", label, je.text);
+    bool ok = true;
+    json_t *shapes = json_object_get(doc, "shapes");
+    if (!json_is_object(shapes)) {
+        ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: no \"shapes\" object", label);
+        goto out;
+    }
+    const char *name;
+    json_t *rules;
+    json_object_foreach(shapes, name, rules) {
+        int32_t si = lookup(b, name);
+        /* An overlay written for a service may name shapes an older model version lacks. */
+        if (si < 0) continue;
+        if (!json_is_array(rules)) {
+            ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rules are not a list", label, name);
+            goto out;
+        }
+        awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
+        if (s->doc_count == 0) s->doc_first = LEN(b->docs, awsval__doc_rule);
+        else if (s->doc_first + s->doc_count != LEN(b->docs, awsval__doc_rule)) {
+            ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s' named twice", label, name);
+            goto out;
+        }
+        size_t i;
+        json_t *r;
+        json_array_foreach(rules, i, r) {
+            json_t *pat = json_object_get(r, "pattern"), *msg = json_object_get(r, "message");
+            json_t *mn = json_object_get(r, "min"), *mx = json_object_get(r, "max");
+            awsval__doc_rule rule = {0};
+            rule.min = rule.max = -1;
+            rule.pattern = -1;
+            char text_buf[600];
+            if (json_is_string(pat)) {
+                rule.kind = AWSVAL_KIND_PATTERN;
+                rule.pattern = add_pattern(b, json_string_value(pat), AWSVAL__RE_FULL, name);
+                if (rule.pattern < 0) { ok = false; goto out; }
+                snprintf(text_buf, sizeof text_buf,
+                         "Member must satisfy regular expression pattern: %s",
+                         json_string_value(pat));
+            } else if (json_is_integer(mn) || json_is_integer(mx)) {
+                rule.kind = AWSVAL_KIND_LENGTH;
+                rule.min = json_is_integer(mn) ? (int64_t)json_integer_value(mn) : -1;
+                rule.max = json_is_integer(mx) ? (int64_t)json_integer_value(mx) : -1;
+                if (rule.max >= 0)
+                    snprintf(text_buf, sizeof text_buf,
+                             "Member must have length less than or equal to %" PRId64, rule.max);
+                else
+                    snprintf(text_buf, sizeof text_buf,
+                             "Member must have length greater than or equal to %" PRId64, rule.min);
+            } else {
+                ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rule %zu has no pattern, min or max",
+                          label, name, i);
+                goto out;
+            }
+            rule.message = intern_cstr(b, json_is_string(msg) ? json_string_value(msg) : text_buf, &ok);
+            if (!ok) goto out;
+            awsval__doc_rule *d = push(b, &b->docs, sizeof *d);
+            if (!d) { ok = false; goto out; }
+            *d = rule;
+            ARR(b->shapes, awsval__shape)[si].doc_count++;
+        }
+    }
+out:
+    json_decref(doc);
+    return ok;
+}
+
+/* -------------------------------------------------------------- derived tables (Private) */
+
+/* A value must not be echoed when anything sensitive is reachable from its shape. */
+static void mark_hiding(awsval_model *m)
+{
+    for (uint32_t i = 0; i < m->shape_count; i++)
+        if (m->shapes[i].flags & AV_SF_SENSITIVE) m->shapes[i].flags |= AV_SF_HIDES;
+    for (uint32_t i = 0; i < m->member_count; i++)
+        if (m->members[i].sensitive) m->members[i].sensitive = 1;
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (uint32_t i = 0; i < m->shape_count; i++) {
+            awsval__shape *s = &m->shapes[i];
+            if (s->flags & AV_SF_HIDES) continue;
+            bool hides = false;
+            if (s->target >= 0 && (m->shapes[s->target].flags & AV_SF_HIDES)) hides = true;
+            if (s->value >= 0 && (m->shapes[s->value].flags & AV_SF_HIDES)) hides = true;
+            for (uint32_t k = 0; k < s->member_count; k++) {
+                const awsval__member *mb = &m->members[s->member_first + k];
+                if (mb->sensitive || (m->shapes[mb->shape].flags & AV_SF_HIDES)) hides = true;
+            }
+            if (hides) {
+                s->flags |= AV_SF_HIDES;
+                changed = true;
+            }
+        }
+    }
+    for (uint32_t i = 0; i < m->member_count; i++)
+        if (m->shapes[m->members[i].shape].flags & AV_SF_HIDES) m->members[i].sensitive = 1;
+}
+
+static bool build_member_tables(builder *b)
+{
+    awsval_model *m = b->m;
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < m->shape_count; i++) {
+        awsval__shape *s = &m->shapes[i];
+        if (s->type != AV_T_STRUCTURE) continue;
+        uint32_t size = 4;
+        while (size < s->member_count * 2) size *= 2;
+        s->table_first = total;
+        s->table_mask = size - 1;
+        total += size;
+        if (s->member_count > m->max_members) m->max_members = s->member_count;
+    }
+    m->mtable = awsval__calloc(&m->alc, total ? total : 1, sizeof *m->mtable);
+    if (!m->mtable) return NOMEM(b);
+    m->mtable_len = total;
+    for (uint32_t i = 0; i < m->shape_count; i++) {
+        awsval__shape *s = &m->shapes[i];
+        if (s->type != AV_T_STRUCTURE) continue;
+        for (uint32_t k = 0; k < s->member_count; k++) {
+            uint32_t mi = s->member_first + k, h = m->members[mi].hash & s->table_mask;
+            while (m->mtable[s->table_first + h]) h = (h + 1) & s->table_mask;
+            m->mtable[s->table_first + h] = mi + 1;
+        }
+    }
+    return true;
+}
+
+static int cmp_ops(const awsval__operation *x, const awsval__operation *y, const char *strings)
+{
+    return strcmp(strings + x->name, strings + y->name);
+}
+
+/* Operations are few; an insertion sort needs no context-free comparator (qsort has no
+ * context argument) and no static state. */
+static void sort_ops(awsval_model *m)
+{
+    for (uint32_t i = 1; i < m->op_count; i++) {
+        awsval__operation t = m->ops[i];
+        uint32_t j = i;
+        while (j > 0 && cmp_ops(&m->ops[j - 1], &t, m->strings) > 0) {
+            m->ops[j] = m->ops[j - 1];
+            j--;
+        }
+        m->ops[j] = t;
+    }
+}
+
+/* The service's answer to a bad request, from its own ValidationException shape when it has
+ * one (its members name the fields and the reasons), else the Coral framework error of the
+ * protocol. */
+static bool derive_native(builder *b, json_t *shapes)
+{
+    awsval_model *m = b->m;
+    awsval__native *n = &m->native;
+    const char *proto = b->strings.data + m->protocol; /* not handed over yet */
+    n->kind = strcmp(proto, "rest-json") == 0 ? AV_NATIVE_REST_JSON
+              : strcmp(proto, "json") == 0    ? AV_NATIVE_AWS_JSON
+                                              : AV_NATIVE_OTHER;
+    n->status = 400;
+    bool ok = true;
+    n->error_type = intern_cstr(b, "ValidationException", &ok);
+    n->message_field = intern_cstr(b, "message", &ok);
+    json_t *ve = json_object_get(shapes, "ValidationException");
+    if (!ok) return false;
+    if (!json_is_object(ve) || !json_is_true(json_object_get(ve, "exception"))) return true;
+    json_t *err = json_object_get(ve, "error");
+    json_t *code = json_object_get(err, "httpStatusCode");
+    if (json_is_integer(code)) n->status = (int)json_integer_value(code);
+    json_t *ms = json_object_get(ve, "members");
+    const char *key;
+    json_t *ref;
+    json_object_foreach(ms, key, ref) {
+        const char *target = json_string_value(json_object_get(ref, "shape"));
+        json_t *ts = target ? json_object_get(shapes, target) : NULL;
+        const char *ttype = json_string_value(json_object_get(ts, "type"));
+        if (!ttype) continue;
+        if (strcasecmp(key, "message") == 0) {
+            n->message_field = intern_cstr(b, key, &ok);
+        } else if (strcasecmp(key, "reason") == 0 && strcmp(ttype, "string") == 0) {
+            n->has_reason = true;
+            n->reason_field = intern_cstr(b, key, &ok);
+            size_t i;
+            json_t *v;
+            json_array_foreach(json_object_get(ts, "enum"), i, v) {
+                const char *e = json_string_value(v);
+                if (!e) continue;
+                if (strcasecmp(e, "cannotParse") == 0) n->reason_cannot_parse = intern_cstr(b, e, &ok);
+                if (strcasecmp(e, "fieldValidationFailed") == 0)
+                    n->reason_field_failed = intern_cstr(b, e, &ok);
+            }
+        } else if (strcmp(ttype, "list") == 0) {
+            const char *fs = json_string_value(json_object_get(json_object_get(ts, "member"), "shape"));
+            json_t *fm = json_object_get(json_object_get(shapes, fs ? fs : ""), "members");
+            if (!fm) continue;
+            n->has_field_list = true;
+            n->field_list_field = intern_cstr(b, key, &ok);
+            n->field_path = json_object_get(fm, "path") != NULL;
+        }
+    }
+    return ok;
+}
+
+/* ------------------------------------------------------------------------- loading (Public) */
+
+static void model_free(awsval_model *m)
+{
+    if (!m) return;
+    for (uint32_t i = 0; i < m->pattern_count; i++) awsval__regex_free(m->patterns[i].re);
+    awsval__free(&m->alc, m->patterns);
+    awsval__free(&m->alc, m->strings);
+    awsval__free(&m->alc, m->shapes);
+    awsval__free(&m->alc, m->members);
+    awsval__free(&m->alc, m->mtable);
+    awsval__free(&m->alc, m->enums);
+    awsval__free(&m->alc, m->docs);
+    awsval__free(&m->alc, m->ops);
+    awsval_alc alc = m->alc;
+    awsval__free(&alc, m);
+}
+
+void awsval_model_free(awsval_model *m) { model_free(m); }
+
+static awsval_model *load(const char *json, size_t len, const awsval_model_opts *opts,
+                          awsval_model_err *err, const char *service_name,
+                          const char *builtin_overlay, size_t builtin_overlay_len)
+{
+    awsval_model_err scratch_err;
+    if (!err) err = &scratch_err;
+    memset(err, 0, sizeof *err);
+    if (!json) {
+        err->code = AWSVAL_BADARG;
+        snprintf(err->message, sizeof err->message, "no model text");
+        return NULL;
+    }
+    awsval_model_opts o = {0};
+    if (opts) memcpy(&o, opts, opts->size && opts->size < sizeof o ? opts->size : sizeof o);
+    awsval_alc alc;
+    awsval__alc_init(&alc, o.alc);
+    awsval_model *m = awsval__calloc(&alc, 1, sizeof *m);
+    if (!m) {
+        err->code = AWSVAL_NOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return NULL;
+    }
+    m->alc = alc;
+    builder b = {.m = m, .flags = o.flags, .err = err};
+    json_t *doc = NULL;
+    bool ok = awsval__buf_put(&b.strings, &alc, "", 1);
+    if (!ok) { NOMEM(&b); goto done; }
+
+    json_error_t je;
+    doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+    if (!doc) {
+        ok = fail(&b, AWSVAL_MODEL, (size_t)je.position, "model JSON: %s (line %d, column %d)",
+                  je.text, je.line, je.column);
+        goto done;
+    }
+    json_t *meta = json_object_get(doc, "metadata"), *shapes = json_object_get(doc, "shapes");
+    json_t *opsj = json_object_get(doc, "operations");
+    if (!json_is_object(meta) || !json_is_object(shapes) || !json_is_object(opsj)) {
+        ok = fail(&b, AWSVAL_MODEL, 0, "not a botocore service model: metadata, operations and "
+                                       "shapes objects are required");
+        goto done;
+    }
+    const char *proto = json_string_value(json_object_get(meta, "protocol"));
+    const char *svc = service_name ? service_name
+                                   : json_string_value(json_object_get(meta, "endpointPrefix"));
+    const char *tp = json_string_value(json_object_get(meta, "targetPrefix"));
+    const char *jv = json_string_value(json_object_get(meta, "jsonVersion"));
+    m->protocol = intern_cstr(&b, proto ? proto : "", &ok);
+    m->service = intern_cstr(&b, svc ? svc : "", &ok);
+    m->target_prefix = intern_cstr(&b, tp ? tp : "", &ok);
+    m->json_version = intern_cstr(&b, jv ? jv : "", &ok);
+    if (!ok) goto done;
+
+    /* Shape names first, so that references resolve regardless of order. */
+    size_t count = json_object_size(shapes);
+    if (count > INT32_MAX / 2) { ok = fail(&b, AWSVAL_MODEL, 0, "too many shapes"); goto done; }
+    m->shape_count = (uint32_t)count;
+    b.names = awsval__calloc(&alc, count ? count : 1, sizeof *b.names);
+    b.name_index = awsval__calloc(&alc, count ? count : 1, sizeof *b.name_index);
+    if (!b.names || !b.name_index || !awsval__buf_reserve(&b.shapes, &alc, count * sizeof(awsval__shape))) {
+        ok = NOMEM(&b);
+        goto done;
+    }
+    const char *key;
+    json_t *def;
+    uint32_t si = 0;
+    json_object_foreach(shapes, key, def) {
+        awsval__shape *s = push(&b, &b.shapes, sizeof *s);
+        s->name = intern_cstr(&b, key, &ok);
+        if (!ok) goto done;
+        b.names[si] = key;
+        si++;
+    }
+    qsort(b.names, count, sizeof *b.names, cmp_names);
+    for (size_t i = 0; i < count; i++) {
+        /* jansson iterates in insertion order: find each sorted name's index once. */
+        b.name_index[i] = -1;
+    }
+    si = 0;
+    json_object_foreach(shapes, key, def) {
+        const char **hit = bsearch(&key, b.names, count, sizeof *b.names, cmp_names);
+        b.name_index[hit - b.names] = (int32_t)si++;
+    }
+    si = 0;
+    json_object_foreach(shapes, key, def) {
+        if (!json_is_object(def)) { ok = fail(&b, AWSVAL_MODEL, 0, "shape '%s': not an object", key); goto done; }
+        if (!read_shape(&b, si++, key, def)) { ok = false; goto done; }
+    }
+
+    if (!(o.flags & AWSVAL_MODEL_NO_OVERLAY) && builtin_overlay &&
+        !merge_overlay(&b, builtin_overlay, builtin_overlay_len, "built-in")) { ok = false; goto done; }
+    if (o.overlay && !merge_overlay(&b, o.overlay, o.overlay_len, "caller's")) { ok = false; goto done; }
+
+    json_t *op;
+    json_object_foreach(opsj, key, op) {
+        awsval__operation *x = push(&b, &b.ops, sizeof *x);
+        if (!x) { ok = false; goto done; }
+        x->name = intern_cstr(&b, key, &ok);
+        x->input = -1;
+        json_t *in = json_object_get(op, "input");
+        char what[64];
+        snprintf(what, sizeof what, "input");
+        if (in && !target_of(&b, in, key, what, &x->input)) { ok = false; goto done; }
+        if (x->input >= 0 && ARR(b.shapes, awsval__shape)[x->input].type != AV_T_STRUCTURE) {
+            ok = fail(&b, AWSVAL_MODEL, 0, "operation '%s': input is not a structure", key);
+            goto done;
+        }
+        json_t *http = json_object_get(op, "http");
+        const char *meth = json_string_value(json_object_get(http, "method"));
+        const char *uri = json_string_value(json_object_get(http, "requestUri"));
+        x->method = intern_cstr(&b, meth ? meth : "POST", &ok);
+        x->uri = intern_cstr(&b, uri ? uri : "/", &ok);
+        if (!ok) goto done;
+    }
+    if (!derive_native(&b, shapes)) { ok = false; goto done; }
+
+    /* Hand the arrays over to the model. */
+    m->strings = b.strings.data;
+    m->strings_len = b.strings.len;
+    b.strings.data = NULL;
+#define TAKE(field, cnt, buf, T) m->field = (T *)b.buf.data; m->cnt = LEN(b.buf, T); b.buf.data = NULL;
+    TAKE(shapes, shape_count, shapes, awsval__shape)
+    TAKE(members, member_count, members, awsval__member)
+    TAKE(enums, enum_count, enums, awsval__enum)
+    TAKE(patterns, pattern_count, patterns, awsval__pattern)
+    TAKE(docs, doc_count, docs, awsval__doc_rule)
+    TAKE(ops, op_count, ops, awsval__operation)
+#undef TAKE
+    mark_hiding(m);
+    sort_ops(m);
+    ok = build_member_tables(&b);
+
+done:
+    if (!ok) {
+        /* Patterns compiled so far belong to the builder until handed over. */
+        if (b.patterns.data) {
+            awsval__pattern *ps = ARR(b.patterns, awsval__pattern);
+            for (uint32_t i = 0; i < LEN(b.patterns, awsval__pattern); i++) awsval__regex_free(ps[i].re);
+        }
+    }
+    awsval__buf_free(&b.strings, &alc);
+    awsval__buf_free(&b.shapes, &alc);
+    awsval__buf_free(&b.members, &alc);
+    awsval__buf_free(&b.enums, &alc);
+    awsval__buf_free(&b.patterns, &alc);
+    awsval__buf_free(&b.docs, &alc);
+    awsval__buf_free(&b.ops, &alc);
+    awsval__free(&alc, b.names);
+    awsval__free(&alc, b.name_index);
+    if (doc) json_decref(doc);
+    if (!ok) {
+        if (err->code == AWSVAL_OK) {
+            err->code = AWSVAL_NOMEM;
+            snprintf(err->message, sizeof err->message, "out of memory");
+        }
+        model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+awsval_model *awsval_model_load_buffer(const char *json, size_t len, const awsval_model_opts *opts,
+                                       awsval_model_err *err)
+{
+    return load(json, len, opts, err, NULL, NULL, 0);
+}
+
+awsval_model *awsval_model_load_file(const char *path, const awsval_model_opts *opts,
+                                     awsval_model_err *err)
+{
+    awsval_model_err scratch_err;
+    if (!err) err = &scratch_err;
+    memset(err, 0, sizeof *err);
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) {
+        err->code = path ? AWSVAL_IO : AWSVAL_BADARG;
+        snprintf(err->message, sizeof err->message, "%s: %s", path ? path : "(null)",
+                 path ? strerror(errno) : "no path");
+        return NULL;
+    }
+    awsval_alc alc;
+    awsval__alc_init(&alc, opts ? opts->alc : NULL);
+    awsval__buf buf = {0};
+    char chunk[65536];
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) ok = awsval__buf_put(&buf, &alc, chunk, n);
+    bool io = ferror(f);
+    fclose(f);
+    if (!ok || io) {
+        awsval__buf_free(&buf, &alc);
+        err->code = io ? AWSVAL_IO : AWSVAL_NOMEM;
+        snprintf(err->message, sizeof err->message, "%s: %s", path, io ? "read error" : "out of memory");
+        return NULL;
+    }
+    awsval_model *m = load(buf.data ? buf.data : "", buf.len, opts, err, NULL, NULL, 0);
+    awsval__buf_free(&buf, &alc);
+    return m;
+}
+
+awsval_model *awsval_model_builtin(const char *service, const awsval_model_opts *opts,
+                                   awsval_model_err *err)
+{
+    for (size_t i = 0; service && i < awsval__builtin_total; i++) {
+        const awsval__builtin *bi = &awsval__builtins[i];
+        if (strcmp(bi->service, service) == 0)
+            return load(bi->model, bi->model_len, opts, err, bi->service, bi->overlay,
+                        bi->overlay_len);
+    }
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->code = service ? AWSVAL_NOTFOUND : AWSVAL_BADARG;
+        snprintf(err->message, sizeof err->message, "no built-in model for service '%s'",
+                 service ? service : "(null)");
+    }
+    return NULL;
+}
+
+size_t awsval_builtin_count(void) { return awsval__builtin_total; }
+
+const char *awsval_builtin_name(size_t i)
+{
+    return i < awsval__builtin_total ? awsval__builtins[i].service : NULL;
+}
+
+/* ----------------------------------------------------------------------- queries (Public) */
+
+const char *awsval_model_service(const awsval_model *m) { return m ? AV_STR(m, m->service) : NULL; }
+const char *awsval_model_protocol(const awsval_model *m) { return m ? AV_STR(m, m->protocol) : NULL; }
+size_t awsval_model_operation_count(const awsval_model *m) { return m ? m->op_count : 0; }
+size_t awsval_model_pattern_count(const awsval_model *m) { return m ? m->pattern_count : 0; }
+
+const char *awsval_model_operation_name(const awsval_model *m, size_t i)
+{
+    return m && i < m->op_count ? AV_STR(m, m->ops[i].name) : NULL;
+}
+
+int32_t awsval__find_operation(const awsval_model *m, const char *name, size_t len)
+{
+    size_t lo = 0, hi = m->op_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const char *s = AV_STR(m, m->ops[mid].name);
+        int c = strncmp(s, name, len);
+        if (c == 0 && s[len] != '\0') c = 1;
+        if (c == 0) return (int32_t)mid;
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return -1;
+}
+
+int32_t awsval__find_shape(const awsval_model *m, const char *name, size_t len)
+{
+    for (uint32_t i = 0; i < m->shape_count; i++) {
+        const char *s = AV_STR(m, m->shapes[i].name);
+        if (strncmp(s, name, len) == 0 && s[len] == '\0') return (int32_t)i;
+    }
+    return -1;
+}
+
+int32_t awsval__find_member(const awsval_model *m, const awsval__shape *s, const char *name,
+                            size_t len, uint32_t hash)
+{
+    uint32_t h = hash & s->table_mask;
+    for (;;) {
+        uint32_t e = m->mtable[s->table_first + h];
+        if (!e) return -1;
+        const awsval__member *mb = &m->members[e - 1];
+        if (mb->hash == hash && mb->name_len == len && memcmp(AV_STR(m, mb->name), name, len) == 0)
+            return (int32_t)(e - 1);
+        h = (h + 1) & s->table_mask;
+    }
+}

@@ -1,0 +1,67 @@
+/* Patterns: Java regex dialect (as written in AWS models) -> PCRE2, compile, match.
+ *
+ * awsval_regex.c is the only file that includes pcre2.h. Everything here is internal
+ * (awsval__ prefix, hidden visibility). */
+#ifndef AWSVAL_REGEX_H
+#define AWSVAL_REGEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "awsval.h" /* awsval_alc */
+
+/* How a pattern must match a value. */
+#define AWSVAL__RE_FULL   0u /* the whole value must match (Java String.matches, what AWS services do) */
+#define AWSVAL__RE_SEARCH 1u /* a match anywhere in the value (Java Matcher.find, Smithy's rule) */
+
+/* Outcome of awsval__regex_match. */
+#define AWSVAL__RE_NOMATCH 0
+#define AWSVAL__RE_MATCH   1
+#define AWSVAL__RE_LIMIT  (-1) /* a match, depth or heap limit was hit: neither valid nor invalid */
+#define AWSVAL__RE_ERROR  (-2) /* any other PCRE2 failure (e.g. out of memory) */
+
+typedef struct awsval__regex awsval__regex;               /* compiled pattern, immutable, shareable */
+typedef struct awsval__regex_scratch awsval__regex_scratch; /* per-thread match data */
+
+/* Limits applied to every match (PCRE2 match limit, depth limit, heap limit in KiB). 0 = default. */
+typedef struct awsval__regex_limits {
+    uint32_t match_limit; /* default 100000 */
+    uint32_t depth_limit; /* default 1000 */
+    uint32_t heap_limit_kib; /* default 1024 */
+} awsval__regex_limits;
+
+/* Translates a Java-dialect pattern into PCRE2 syntax with the same meaning.
+ *   src/len   the Java pattern (UTF-8, need not be NUL-terminated)
+ *   dst/cap   output buffer; on success holds a NUL-terminated PCRE2 pattern
+ *   need      set to the bytes needed including the NUL (also when cap is too small)
+ *   erroff    on error: byte offset in src
+ *   errmsg    on error: a constant message
+ * Returns 0 on success, 1 if cap is too small (call again with *need), -1 if the pattern is
+ * not valid in Java's dialect. Pure function, thread-safe, never allocates. */
+int awsval__regex_translate(const char *src, size_t len, char *dst, size_t cap, size_t *need,
+                            size_t *erroff, const char **errmsg);
+
+/* Translates and compiles with PCRE2 (UTF mode, JIT when available, never UCP), with anchoring
+ * per mode. Allocates through alc (NULL = libc). On failure returns NULL and writes a
+ * NUL-terminated message to errbuf (which may be NULL) and the offset in the Java source to
+ * *erroff. The result is immutable: JIT compilation happens here, never lazily. */
+awsval__regex *awsval__regex_compile(const char *src, size_t len, uint32_t mode,
+                                     const awsval_alc *alc, size_t *erroff, char *errbuf,
+                                     size_t errcap);
+void awsval__regex_free(awsval__regex *re);
+
+/* The PCRE2 form of a compiled pattern (for diagnostics and `awsval describe`). */
+const char *awsval__regex_pcre2_source(const awsval__regex *re);
+
+/* Per-thread scratch: match data and the limits. One per checker context. */
+awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
+                                                    const awsval__regex_limits *limits);
+void awsval__regex_scratch_free(awsval__regex_scratch *s);
+
+/* Matches subj (valid UTF-8, need not be NUL-terminated) against re under the scratch's
+ * limits. Never allocates in the steady state. Thread-safe when each thread has its own
+ * scratch. Returns AWSVAL__RE_MATCH, AWSVAL__RE_NOMATCH, AWSVAL__RE_LIMIT or AWSVAL__RE_ERROR. */
+int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
+                        awsval__regex_scratch *s);
+
+#endif

@@ -1,0 +1,101 @@
+/* UTF-8 validation and code point counting, and byte offset -> line/column. */
+#include <string.h>
+
+#include "awsval_internal.h"
+
+/* Validates one multi-byte sequence starting at s[i] (s[i] >= 0x80), per RFC 3629 table 3-7.
+ * Returns its length, or 0 if it is not well-formed. */
+static size_t utf8_seq(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned c = s[i];
+    if (c >= 0xC2 && c <= 0xDF) {
+        return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (i + 2 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        if (c1 < lo || c1 > hi || (s[i + 2] & 0xC0) != 0x80) return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (i + 3 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        if (c1 < lo || c1 > hi || (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+int64_t awsval__utf8_count(const char *str, size_t n, size_t *bad)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    int64_t cps = 0;
+    while (i < n) {
+        /* ASCII runs dominate identifiers and tokens: take eight bytes at a time. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+            cps += 8;
+        }
+        if (i >= n) break;
+        if (s[i] < 0x80) {
+            i++;
+            cps++;
+            continue;
+        }
+        size_t k = utf8_seq(s, i, n);
+        if (!k) {
+            if (bad) *bad = i;
+            return -1;
+        }
+        i += k;
+        cps++;
+    }
+    return cps;
+}
+
+size_t awsval__utf8_put(char *out, uint32_t cp)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) { o[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+int awsval_locate_pos(const char *input, size_t len, size_t pos, size_t *line, size_t *col)
+{
+    if (!input || pos > len) return 0;
+    size_t l = 1, c = 1;
+    for (size_t i = 0; i < pos; i++) {
+        unsigned char b = (unsigned char)input[i];
+        if (b == '\n') {
+            l++;
+            c = 1;
+        } else if ((b & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    if (line) *line = l;
+    if (col) *col = c;
+    return 1;
+}
