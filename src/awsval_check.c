@@ -214,55 +214,83 @@ typedef struct jstr {
     size_t raw_len;  /* quotes included */
 } jstr;
 
-/* Scans the string at s->p (which is '"'). Unescaped text, if any, is pushed on ctx->text at
- * text_top; the caller decides whether to keep it (keys) or pop it (values). */
+/* Bytes that end a plain run inside a string: '"', '\\', controls, and non-ASCII (validated
+ * one sequence at a time). Eight bytes at a time; the lowest flagged byte is exact. */
+static inline uint64_t special_bytes(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
+}
+
+/* Scans the string at s->p (which is '"'), validating UTF-8 and counting code points in the
+ * same pass. Unescaped text, if any, is pushed on ctx->text at text_top; the caller decides
+ * whether to keep it (keys) or pop it (values). */
 static bool scan_string(st *s, jstr *out)
 {
-    const char *q = s->p + 1, *seg = q;
+    const unsigned char *q = (const unsigned char *)s->p + 1, *seg = q;
+    const unsigned char *end = (const unsigned char *)s->end;
     char *dst = NULL; /* set once an escape is seen */
     size_t dlen = 0;
     int64_t cps = 0;
     out->raw = s->p;
     for (;;) {
-        /* Fast scan to the next quote, backslash or control character. */
-        while (q < s->end) {
-            unsigned char ch = (unsigned char)*q;
-            if (ch == '"' || ch == '\\' || ch < 0x20) break;
-            q++;
+        while (end - q >= 8) {
+            uint64_t w;
+            memcpy(&w, q, 8);
+            uint64_t m = special_bytes(w);
+            if (m) {
+                size_t k = (size_t)__builtin_ctzll(m) / 8;
+                q += k;
+                cps += (int64_t)k;
+                break;
+            }
+            q += 8;
+            cps += 8;
         }
-        if (q >= s->end) {
+        while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\') {
+            q++;
+            cps++;
+        }
+        if (q >= end) {
             parse_error(s, out->raw, "unterminated string");
             return false;
         }
-        size_t bad;
-        int64_t n = awsval__utf8_count(seg, (size_t)(q - seg), &bad);
-        if (n < 0) {
-            parse_error(s, seg + bad, "invalid UTF-8 in string");
-            return false;
+        unsigned char ch = *q;
+        if (ch >= 0x80) {
+            /* Non-Latin text comes in runs: stay in this loop while it lasts. */
+            do {
+                size_t k = awsval__utf8_seq(q, 0, (size_t)(end - q));
+                if (!k) {
+                    parse_error(s, (const char *)q, "invalid UTF-8 in string");
+                    return false;
+                }
+                q += k;
+                cps++;
+            } while (q < end && *q >= 0x80);
+            continue;
         }
-        cps += n;
         if (dst) {
             memcpy(dst + dlen, seg, (size_t)(q - seg));
             dlen += (size_t)(q - seg);
         }
-        unsigned char ch = (unsigned char)*q;
         if (ch == '"') break;
         if (ch < 0x20) {
-            parse_error(s, q, "control character U+%04X in string must be escaped", ch);
+            parse_error(s, (const char *)q, "control character U+%04X in string must be escaped", ch);
             return false;
         }
-        /* A backslash: switch to copying. */
+        /* A backslash: from here on the string is copied, unescaped. */
         if (!dst) {
             dst = s->c->text + s->text_top;
-            memcpy(dst, s->p + 1, (size_t)(q - (s->p + 1)));
-            dlen = (size_t)(q - (s->p + 1));
+            dlen = (size_t)(q - ((const unsigned char *)s->p + 1));
+            memcpy(dst, s->p + 1, dlen);
         }
-        if (q + 1 >= s->end) {
-            parse_error(s, q, "unterminated string");
+        if (q + 1 >= end) {
+            parse_error(s, (const char *)q, "unterminated string");
             return false;
         }
-        char e = q[1];
-        const char *esc = q;
+        char e = (char)q[1];
+        const char *esc = (const char *)q;
         q += 2;
         switch (e) {
         case '"': dst[dlen++] = '"'; break;
@@ -274,7 +302,7 @@ static bool scan_string(st *s, jstr *out)
         case 'r': dst[dlen++] = '\r'; break;
         case 't': dst[dlen++] = '\t'; break;
         case 'u': {
-            int u = read_u4(q, s->end);
+            int u = read_u4((const char *)q, s->end);
             if (u < 0) {
                 parse_error(s, esc, "invalid \\u escape");
                 return false;
@@ -282,7 +310,7 @@ static bool scan_string(st *s, jstr *out)
             q += 4;
             uint32_t cp = (uint32_t)u;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                int lo = (s->end - q >= 6 && q[0] == '\\' && q[1] == 'u') ? read_u4(q + 2, s->end) : -1;
+                int lo = (end - q >= 6 && q[0] == '\\' && q[1] == 'u') ? read_u4((const char *)q + 2, s->end) : -1;
                 if (lo < 0xDC00 || lo > 0xDFFF) {
                     parse_error(s, esc, "lone surrogate in \\u escape");
                     return false;
@@ -304,16 +332,16 @@ static bool scan_string(st *s, jstr *out)
         cps++;
         seg = q;
     }
-    out->raw_len = (size_t)(q + 1 - out->raw);
+    out->raw_len = (size_t)((const char *)q + 1 - out->raw);
     out->cps = cps;
     if (dst) {
         out->s = dst;
         out->len = dlen;
     } else {
         out->s = s->p + 1;
-        out->len = (size_t)(q - (s->p + 1));
+        out->len = (size_t)((const char *)q - (s->p + 1));
     }
-    s->p = q + 1;
+    s->p = (const char *)q + 1;
     return true;
 }
 

@@ -184,6 +184,10 @@ struct awsval_model {
     uint32_t doc_count;
     awsval__operation *ops; /* sorted by name */
     uint32_t op_count;
+    uint32_t *op_table;     /* name hash -> operation index + 1 (0 = empty); size op_mask + 1 */
+    uint32_t op_mask;
+    uint32_t *shape_table;  /* name hash -> shape index + 1 */
+    uint32_t shape_mask;
     uint32_t max_members;   /* largest structure, for the checker's scratch */
     uint32_t service, protocol, target_prefix, json_version; /* string offsets */
     awsval__native native;
@@ -217,6 +221,8 @@ extern const size_t awsval__builtin_total;
 /* Validates UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF).
  * Returns the number of code points, or -1 with *bad set to the offset of the bad byte. */
 int64_t awsval__utf8_count(const char *s, size_t n, size_t *bad);
+/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80); returns its length or 0. */
+size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n);
 /* Encodes cp as UTF-8 into out (4 bytes at least); returns the byte count. */
 size_t awsval__utf8_put(char *out, uint32_t cp);
 

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -535,6 +536,26 @@ static bool build_member_tables(builder *b)
     return true;
 }
 
+/* An open-addressed index of names (shape or operation) for lookups without string scans. */
+static bool name_index(awsval_model *m, uint32_t count, uint32_t stride_name_off, const void *base,
+                       size_t stride, uint32_t **table, uint32_t *mask)
+{
+    uint32_t size = 8;
+    while (size < count * 2) size *= 2;
+    *table = awsval__calloc(&m->alc, size, sizeof **table);
+    if (!*table) return false;
+    *mask = size - 1;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t off;
+        memcpy(&off, (const char *)base + i * stride + stride_name_off, sizeof off);
+        const char *name = AV_STR(m, off);
+        uint32_t h = awsval__hash(name, strlen(name)) & *mask;
+        while ((*table)[h]) h = (h + 1) & *mask;
+        (*table)[h] = i + 1;
+    }
+    return true;
+}
+
 static int cmp_ops(const awsval__operation *x, const awsval__operation *y, const char *strings)
 {
     return strcmp(strings + x->name, strings + y->name);
@@ -624,6 +645,8 @@ static void model_free(awsval_model *m)
     awsval__free(&m->alc, m->enums);
     awsval__free(&m->alc, m->docs);
     awsval__free(&m->alc, m->ops);
+    awsval__free(&m->alc, m->op_table);
+    awsval__free(&m->alc, m->shape_table);
     awsval_alc alc = m->alc;
     awsval__free(&alc, m);
 }
@@ -760,7 +783,12 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
 #undef TAKE
     mark_hiding(m);
     sort_ops(m);
-    ok = build_member_tables(&b);
+    ok = build_member_tables(&b) &&
+         name_index(m, m->op_count, offsetof(awsval__operation, name), m->ops, sizeof *m->ops,
+                    &m->op_table, &m->op_mask) &&
+         name_index(m, m->shape_count, offsetof(awsval__shape, name), m->shapes,
+                    sizeof *m->shapes, &m->shape_table, &m->shape_mask);
+    if (!ok) NOMEM(&b);
 
 done:
     if (!ok) {
@@ -867,27 +895,33 @@ const char *awsval_model_operation_name(const awsval_model *m, size_t i)
     return m && i < m->op_count ? AV_STR(m, m->ops[i].name) : NULL;
 }
 
+/* Looks a name up in an index made by name_index(). */
+static int32_t find_name(const awsval_model *m, const uint32_t *table, uint32_t mask,
+                         const void *base, size_t stride, size_t name_off, const char *name,
+                         size_t len)
+{
+    uint32_t h = awsval__hash(name, len) & mask;
+    for (;;) {
+        uint32_t e = table[h];
+        if (!e) return -1;
+        uint32_t off;
+        memcpy(&off, (const char *)base + (e - 1) * stride + name_off, sizeof off);
+        const char *s = AV_STR(m, off);
+        if (strncmp(s, name, len) == 0 && s[len] == '\0') return (int32_t)(e - 1);
+        h = (h + 1) & mask;
+    }
+}
+
 int32_t awsval__find_operation(const awsval_model *m, const char *name, size_t len)
 {
-    size_t lo = 0, hi = m->op_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const char *s = AV_STR(m, m->ops[mid].name);
-        int c = strncmp(s, name, len);
-        if (c == 0 && s[len] != '\0') c = 1;
-        if (c == 0) return (int32_t)mid;
-        if (c < 0) lo = mid + 1; else hi = mid;
-    }
-    return -1;
+    return find_name(m, m->op_table, m->op_mask, m->ops, sizeof *m->ops,
+                     offsetof(awsval__operation, name), name, len);
 }
 
 int32_t awsval__find_shape(const awsval_model *m, const char *name, size_t len)
 {
-    for (uint32_t i = 0; i < m->shape_count; i++) {
-        const char *s = AV_STR(m, m->shapes[i].name);
-        if (strncmp(s, name, len) == 0 && s[len] == '\0') return (int32_t)i;
-    }
-    return -1;
+    return find_name(m, m->shape_table, m->shape_mask, m->shapes, sizeof *m->shapes,
+                     offsetof(awsval__shape, name), name, len);
 }
 
 int32_t awsval__find_member(const awsval_model *m, const awsval__shape *s, const char *name,

@@ -5,7 +5,7 @@
 
 /* Validates one multi-byte sequence starting at s[i] (s[i] >= 0x80), per RFC 3629 table 3-7.
  * Returns its length, or 0 if it is not well-formed. */
-static size_t utf8_seq(const unsigned char *s, size_t i, size_t n)
+size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n)
 {
     unsigned c = s[i];
     if (c >= 0xC2 && c <= 0xDF) {
@@ -49,7 +49,7 @@ int64_t awsval__utf8_count(const char *str, size_t n, size_t *bad)
             cps++;
             continue;
         }
-        size_t k = utf8_seq(s, i, n);
+        size_t k = awsval__utf8_seq(s, i, n);
         if (!k) {
             if (bad) *bad = i;
             return -1;

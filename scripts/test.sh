@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds awsval and runs the whole test suite: a plain build, an ASan+UBSan build and a TSan
+# build of the threaded tests. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+jobs=$(nproc)
+run() { # NAME CMAKE-ARGS... : configure, build, ctest
+  local dir=$1; shift
+  echo "=== $dir: $*"
+  cmake -S . -B "$dir" -DAWSVAL_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+}
+run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ctest --test-dir build --output-on-failure -j"$jobs"
+build/awsval_bench --seconds 0.2
+
+run build-asan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=address
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+run build-tsan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=thread
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -R 'test_threads'
+echo "all test builds passed"
