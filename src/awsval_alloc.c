@@ -165,25 +165,6 @@ awsval_code awsval__out_finish(awsval__out *o, size_t *need)
 
 /* ------------------------------------------------------------------------ hashing (Private) */
 
-/* Eight bytes at a time: keys are hashed on the hot path (every object key of every request). */
-uint32_t awsval__hash(const char *s, size_t n)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-    h ^= h >> 29;
-    return (uint32_t)h;
-}
-
 /* --------------------------------------------------------------- codes and version (Public) */
 
 uint32_t awsval_version(void) { return AWSVAL_VERSION_HEX; }

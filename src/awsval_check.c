@@ -467,11 +467,24 @@ static void length_check(st *s, uint32_t nseg, int32_t si, uint32_t vflags, int6
     finish(s, v);
 }
 
+/* The fast path of a single-class pattern for an all-ASCII value (see awsval__pattern). */
+static int fast_match(const awsval__pattern *p, const char *str, size_t n)
+{
+    if (n < p->qmin || n > p->qmax) return AWSVAL__RE_NOMATCH;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)str[i];
+        if (!((p->ascii[c >> 6] >> (c & 63)) & 1)) return AWSVAL__RE_NOMATCH;
+    }
+    return AWSVAL__RE_MATCH;
+}
+
 static void pattern_check(st *s, uint32_t nseg, int32_t si, int32_t pi, uint32_t source,
                           uint32_t message, uint32_t vflags, const char *str, size_t n,
-                          size_t off, size_t len)
+                          int64_t cps, size_t off, size_t len)
 {
-    int r = awsval__regex_match(s->m->patterns[pi].re, str, n, s->c->rx);
+    const awsval__pattern *p = &s->m->patterns[pi];
+    int r = p->fast && (size_t)cps == n ? fast_match(p, str, n)
+                                        : awsval__regex_match(p->re, str, n, s->c->rx);
     if (r == AWSVAL__RE_MATCH) return;
     if (r == AWSVAL__RE_LIMIT || r == AWSVAL__RE_ERROR) {
         if (s->c->opts.flags & AWSVAL_CHECK_LIMIT_OPEN) return;
@@ -498,7 +511,7 @@ static void doc_checks(st *s, uint32_t nseg, int32_t si, uint32_t vflags, const 
         const awsval__doc_rule *r = &s->m->docs[sh->doc_first + k];
         if (r->kind == AWSVAL_KIND_PATTERN) {
             pattern_check(s, nseg, si, r->pattern, AWSVAL_SOURCE_DOCUMENTED, r->message, vflags,
-                          str, n, off, len);
+                          str, n, cps, off, len);
         } else if ((r->min >= 0 && cps < r->min) || (r->max >= 0 && cps > r->max)) {
             awsval__viol *v = record(s, nseg, AWSVAL_KIND_LENGTH, AWSVAL_SOURCE_DOCUMENTED, si,
                                      vflags, str, n, off, len);
@@ -526,7 +539,8 @@ static void string_checks(st *s, uint32_t nseg, int32_t si, uint32_t vflags, con
     }
     length_check(s, nseg, si, vflags, cps, str, n, off, len);
     if (sh->pattern >= 0)
-        pattern_check(s, nseg, si, sh->pattern, AWSVAL_SOURCE_MODEL, 0, vflags, str, n, off, len);
+        pattern_check(s, nseg, si, sh->pattern, AWSVAL_SOURCE_MODEL, 0, vflags, str, n, cps, off,
+                      len);
     if (sh->doc_count) doc_checks(s, nseg, si, vflags, str, n, cps, off, len);
 }
 

@@ -61,7 +61,29 @@ awsval_code awsval__out_finish(awsval__out *o, size_t *need);
 /* Hashing                                                                                  */
 /* ---------------------------------------------------------------------------------------- */
 
-uint32_t awsval__hash(const char *s, size_t n);
+/* Eight bytes at a time, tail in at most two loads: every object key of every request is hashed
+ * on the hot path, and most keys are short. */
+static inline uint32_t awsval__hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, w = 0;
+    for (; n >= 8; s += 8, n -= 8) {
+        __builtin_memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        __builtin_memcpy(&a, s, 4);
+        __builtin_memcpy(&b, s + n - 4, 4);
+        w = (uint64_t)a << 32 | b;
+    } else if (n > 0) {
+        w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+            (unsigned char)s[n - 1];
+    }
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
 
 /* ---------------------------------------------------------------------------------------- */
 /* The compiled model (awsval_model.c)                                                      */
@@ -142,6 +164,12 @@ typedef struct awsval__enum {
 typedef struct awsval__pattern {
     uint32_t source;     /* the model's pattern text (string offset) */
     awsval__regex *re;
+    /* Fast path for a whole-value pattern that is one character class with a quantifier
+     * (`^[A-Za-z0-9_-]{1,64}$`): for an all-ASCII value, membership of each byte in `ascii`
+     * (computed by PCRE2 itself on the compiled pattern) and the count decide the match. */
+    bool fast;
+    uint64_t ascii[2];
+    uint32_t qmin, qmax;
 } awsval__pattern;
 
 typedef struct awsval__operation {

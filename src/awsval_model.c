@@ -125,6 +125,82 @@ static bool target_of(builder *b, json_t *ref, const char *owner, const char *wh
     return true;
 }
 
+/* Recognises `^?[class]QUANT$?` in Java syntax (no nested classes, intersections, quoting or
+ * lazy/possessive quantifiers). Sets the quantifier's bounds. */
+static bool single_class(const char *p, uint32_t *qmin, uint32_t *qmax)
+{
+    size_t i = 0;
+    if (p[i] == '^') i++;
+    if (p[i++] != '[') return false;
+    if (p[i] == '^') i++;
+    if (p[i] == ']') return false;
+    for (;;) {
+        char c = p[i];
+        if (c == '\0' || c == '[' || (c == '&' && p[i + 1] == '&')) return false;
+        if (c == ']') break;
+        if (c == '\\') {
+            char e = p[i + 1];
+            if (e == '\0' || e == 'Q' || e == 'E') return false;
+            i += 2;
+            if ((e == 'p' || e == 'P' || e == 'x') && p[i] == '{') {
+                while (p[i] && p[i] != '}') i++;
+                if (!p[i]) return false;
+                i++;
+            }
+            continue;
+        }
+        i++;
+    }
+    i++;
+    char q = p[i++];
+    if (q == '*') { *qmin = 0; *qmax = UINT32_MAX; }
+    else if (q == '+') { *qmin = 1; *qmax = UINT32_MAX; }
+    else if (q == '?') { *qmin = 0; *qmax = 1; }
+    else if (q == '{') {
+        char *e;
+        unsigned long lo = strtoul(p + i, &e, 10), hi = lo;
+        if (e == p + i || lo > 100000) return false;
+        if (*e == ',') {
+            const char *h = e + 1;
+            hi = strtoul(h, &e, 10);
+            if (e == h) hi = UINT32_MAX;
+        }
+        if (*e != '}' || hi < lo) return false;
+        i = (size_t)(e + 1 - p);
+        *qmin = (uint32_t)lo;
+        *qmax = hi > UINT32_MAX ? UINT32_MAX : (uint32_t)hi;
+    } else {
+        return false;
+    }
+    if (p[i] == '?' || p[i] == '+') return false;
+    if (p[i] == '$') i++;
+    return p[i] == '\0';
+}
+
+/* Fills the ASCII fast path of a whole-value pattern, asking PCRE2 about each character so the
+ * table cannot disagree with the regex. Leaves `fast` false when the shape does not fit. */
+static void fast_path(builder *b, awsval__pattern *pat, const char *src)
+{
+    uint32_t qmin, qmax;
+    if (!single_class(src, &qmin, &qmax)) return;
+    uint32_t reps = qmin ? qmin : 1;
+    if (reps > qmax || reps > 64) return;
+    awsval__regex_scratch *sc = awsval__regex_scratch_create(&b->m->alc, NULL);
+    if (!sc) return;
+    char subj[64];
+    bool ok = true;
+    for (int c = 0; c < 128 && ok; c++) {
+        memset(subj, c, reps);
+        int r = awsval__regex_match(pat->re, subj, reps, sc);
+        if (r == AWSVAL__RE_MATCH) pat->ascii[c / 64] |= 1ull << (c % 64);
+        else if (r != AWSVAL__RE_NOMATCH) ok = false;
+    }
+    awsval__regex_scratch_free(sc);
+    pat->fast = ok;
+    pat->qmin = qmin;
+    pat->qmax = qmax;
+}
+
 /* Adds a pattern (deduplicated by text and mode); returns its index or -1. */
 static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const char *owner)
 {
@@ -160,6 +236,7 @@ static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const cha
     }
     p->source = text;
     p->re = re;
+    if (mode == AWSVAL__RE_FULL) fast_path(b, p, src);
     return (int32_t)n;
 }
 
