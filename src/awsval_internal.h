@@ -124,7 +124,8 @@ enum { AV_LOC_BODY = 0, AV_LOC_URI, AV_LOC_QUERY, AV_LOC_HEADER, AV_LOC_HEADERS,
 typedef struct awsval__doc_rule {
     uint32_t kind;     /* AWSVAL_KIND_LENGTH or AWSVAL_KIND_PATTERN */
     int64_t min, max;  /* LENGTH; -1 = no bound */
-    int32_t pattern;   /* PATTERN: index in model->patterns */
+    int32_t pattern;   /* PATTERN: index in model->patterns, or -1 for a forbidden prefix */
+    uint32_t prefix, prefix_len; /* PATTERN without a regex: the value must not begin with this */
     uint32_t message;  /* the constraint text (string offset) */
 } awsval__doc_rule;
 

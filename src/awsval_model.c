@@ -513,6 +513,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
         json_array_foreach(rules, i, r) {
             json_t *pat = json_object_get(r, "pattern"), *msg = json_object_get(r, "message");
             json_t *mn = json_object_get(r, "min"), *mx = json_object_get(r, "max");
+            json_t *fp = json_object_get(r, "forbiddenPrefix");
             awsval__doc_rule rule = {0};
             rule.min = rule.max = -1;
             rule.pattern = -1;
@@ -524,6 +525,13 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                 snprintf(text_buf, sizeof text_buf,
                          "Member must satisfy regular expression pattern: %s",
                          json_string_value(pat));
+            } else if (json_is_string(fp) && json_string_length(fp) > 0) {
+                rule.kind = AWSVAL_KIND_PATTERN;
+                rule.prefix = intern(b, json_string_value(fp), json_string_length(fp), &ok);
+                rule.prefix_len = (uint32_t)json_string_length(fp);
+                if (!ok) goto out;
+                snprintf(text_buf, sizeof text_buf, "Member must not begin with '%s'",
+                         json_string_value(fp));
             } else if (json_is_integer(mn) || json_is_integer(mx)) {
                 rule.kind = AWSVAL_KIND_LENGTH;
                 rule.min = json_is_integer(mn) ? (int64_t)json_integer_value(mn) : -1;
@@ -535,7 +543,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                     snprintf(text_buf, sizeof text_buf,
                              "Member must have length greater than or equal to %" PRId64, rule.min);
             } else {
-                ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rule %zu has no pattern, min or max",
+                ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rule %zu has no pattern, forbiddenPrefix, min or max",
                           label, name, i);
                 goto out;
             }
