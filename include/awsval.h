@@ -130,7 +130,7 @@ typedef struct awsval_model_err {
 AWSVAL_API awsval_model *awsval_model_load_buffer(const char *json, size_t len,
                                                   const awsval_model_opts *opts,
                                                   awsval_model_err *err);
-/** As awsval_model_load_buffer, reading the file at `path`. */
+/** As awsval_model_load_buffer, reading the file at `path` (plain or gzip-compressed). */
 AWSVAL_API awsval_model *awsval_model_load_file(const char *path, const awsval_model_opts *opts,
                                                 awsval_model_err *err);
 /**
@@ -139,6 +139,17 @@ AWSVAL_API awsval_model *awsval_model_load_file(const char *path, const awsval_m
  */
 AWSVAL_API awsval_model *awsval_model_builtin(const char *service, const awsval_model_opts *opts,
                                               awsval_model_err *err);
+/**
+ * Builds a model from a botocore data directory (`DIR/SERVICE/VERSION/service-2.json`, or
+ * `service-2.json.gz` as recent botocore ships them). `service` is "name" for the newest API
+ * version or "name@version" for another. The built-in overlay of a service of that name is
+ * merged unless AWSVAL_MODEL_NO_OVERLAY. Thread-safe.
+ * @return a model owned by the caller (free with awsval_model_free), or NULL with `err` filled
+ *         (AWSVAL_NOTFOUND when the service or version is not in the directory).
+ */
+AWSVAL_API awsval_model *awsval_model_load_dir(const char *dir, const char *service,
+                                               const awsval_model_opts *opts,
+                                               awsval_model_err *err);
 /** Frees a model. NULL is a no-op. No context may be using it at the time. */
 AWSVAL_API void awsval_model_free(awsval_model *model);
 
@@ -153,6 +164,8 @@ AWSVAL_API const char *awsval_model_protocol(const awsval_model *model);
 /** Number of operations, and the name of the i-th in alphabetical order (NULL past the end). */
 AWSVAL_API size_t awsval_model_operation_count(const awsval_model *model);
 AWSVAL_API const char *awsval_model_operation_name(const awsval_model *model, size_t i);
+/** Number of shapes in the model. */
+AWSVAL_API size_t awsval_model_shape_count(const awsval_model *model);
 /** Number of distinct patterns compiled for the model. */
 AWSVAL_API size_t awsval_model_pattern_count(const awsval_model *model);
 

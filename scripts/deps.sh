@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages awsval needs, if any is missing. Safe to run again.
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config libpcre2-dev libutf8proc-dev libcriterion-dev libjansson-dev "$@")
+pkgs=(cmake make gcc pkg-config libpcre2-dev libutf8proc-dev libcriterion-dev libjansson-dev zlib1g-dev "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

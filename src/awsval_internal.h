@@ -224,6 +224,14 @@ struct awsval_model {
 
 #define AV_STR(m, off) ((m)->strings + (off))
 
+/* Builds a model from botocore JSON; `service_name` (may be NULL) names the service and picks
+ * its built-in overlay. (awsval_model.c) */
+awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
+                           awsval_model_err *err, const char *service_name);
+/* Reads a whole file, gzip or plain. (awsval_dir.c) */
+bool awsval__read_file(const char *path, const awsval_alc *alc, awsval__buf *out,
+                       awsval_model_err *err);
+
 /* Finds a shape by name, or -1. */
 int32_t awsval__find_shape(const awsval_model *m, const char *name, size_t len);
 /* Finds an operation by name, or -1. */

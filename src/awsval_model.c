@@ -738,10 +738,20 @@ static void model_free(awsval_model *m)
 
 void awsval_model_free(awsval_model *m) { model_free(m); }
 
-static awsval_model *load(const char *json, size_t len, const awsval_model_opts *opts,
-                          awsval_model_err *err, const char *service_name,
-                          const char *builtin_overlay, size_t builtin_overlay_len)
+/* The built-in overlay of a service, or NULL. */
+static const awsval__builtin *builtin_of(const char *service)
 {
+    for (size_t i = 0; service && i < awsval__builtin_total; i++)
+        if (strcmp(awsval__builtins[i].service, service) == 0) return &awsval__builtins[i];
+    return NULL;
+}
+
+awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
+                           awsval_model_err *err, const char *service_name)
+{
+    const awsval__builtin *bi = builtin_of(service_name);
+    const char *builtin_overlay = bi ? bi->overlay : NULL;
+    size_t builtin_overlay_len = bi ? bi->overlay_len : 0;
     awsval_model_err scratch_err;
     if (!err) err = &scratch_err;
     memset(err, 0, sizeof *err);
@@ -907,51 +917,14 @@ done:
 awsval_model *awsval_model_load_buffer(const char *json, size_t len, const awsval_model_opts *opts,
                                        awsval_model_err *err)
 {
-    return load(json, len, opts, err, NULL, NULL, 0);
-}
-
-awsval_model *awsval_model_load_file(const char *path, const awsval_model_opts *opts,
-                                     awsval_model_err *err)
-{
-    awsval_model_err scratch_err;
-    if (!err) err = &scratch_err;
-    memset(err, 0, sizeof *err);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-        err->code = path ? AWSVAL_IO : AWSVAL_BADARG;
-        snprintf(err->message, sizeof err->message, "%s: %s", path ? path : "(null)",
-                 path ? strerror(errno) : "no path");
-        return NULL;
-    }
-    awsval_alc alc;
-    awsval__alc_init(&alc, opts ? opts->alc : NULL);
-    awsval__buf buf = {0};
-    char chunk[65536];
-    size_t n;
-    bool ok = true;
-    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) ok = awsval__buf_put(&buf, &alc, chunk, n);
-    bool io = ferror(f);
-    fclose(f);
-    if (!ok || io) {
-        awsval__buf_free(&buf, &alc);
-        err->code = io ? AWSVAL_IO : AWSVAL_NOMEM;
-        snprintf(err->message, sizeof err->message, "%s: %s", path, io ? "read error" : "out of memory");
-        return NULL;
-    }
-    awsval_model *m = load(buf.data ? buf.data : "", buf.len, opts, err, NULL, NULL, 0);
-    awsval__buf_free(&buf, &alc);
-    return m;
+    return awsval__load(json, len, opts, err, NULL);
 }
 
 awsval_model *awsval_model_builtin(const char *service, const awsval_model_opts *opts,
                                    awsval_model_err *err)
 {
-    for (size_t i = 0; service && i < awsval__builtin_total; i++) {
-        const awsval__builtin *bi = &awsval__builtins[i];
-        if (strcmp(bi->service, service) == 0)
-            return load(bi->model, bi->model_len, opts, err, bi->service, bi->overlay,
-                        bi->overlay_len);
-    }
+    const awsval__builtin *bi = builtin_of(service);
+    if (bi) return awsval__load(bi->model, bi->model_len, opts, err, bi->service);
     if (err) {
         memset(err, 0, sizeof *err);
         err->code = service ? AWSVAL_NOTFOUND : AWSVAL_BADARG;
@@ -974,6 +947,7 @@ const char *awsval_model_service(const awsval_model *m) { return m ? AV_STR(m, m
 const char *awsval_model_protocol(const awsval_model *m) { return m ? AV_STR(m, m->protocol) : NULL; }
 size_t awsval_model_operation_count(const awsval_model *m) { return m ? m->op_count : 0; }
 size_t awsval_model_pattern_count(const awsval_model *m) { return m ? m->pattern_count : 0; }
+size_t awsval_model_shape_count(const awsval_model *m) { return m ? m->shape_count : 0; }
 
 const char *awsval_model_operation_name(const awsval_model *m, size_t i)
 {

@@ -1,7 +1,11 @@
 /* awsval: the command-line tool. See `awsval --help`. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <dirent.h>
 #include <jansson.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +28,15 @@ static const char usage[] =
     "  describe SERVICE [OPERATION]       list operations, or an operation's input constraints\n"
     "  regex                              JSON Lines {\"p\",\"s\",\"mode\"} -> {\"match\": ...}\n"
     "  services                           list the built-in services\n"
+    "  models check DIR                   load every model of a botocore data directory and\n"
+    "                                     report counts, failures, time and peak memory\n"
     "\n"
     "options:\n"
     "  --model FILE           use this botocore service-2.json instead of a built-in model\n"
     "                         (SERVICE is then only a label)\n"
+    "  --models DIR           take SERVICE from a botocore data directory\n"
+    "                         (DIR/SERVICE/VERSION/service-2.json[.gz]); SERVICE@VERSION picks\n"
+    "                         a version, the newest by default\n"
     "  --format F             native (default: the service's own error document), aws (the\n"
     "                         message text), smithy (Smithy's ValidationException), json\n"
     "  --pattern-mode M       full (default: the whole value must match, as AWS services do)\n"
@@ -39,6 +48,7 @@ static const char usage[] =
 
 typedef struct opts {
     const char *model_file;
+    const char *models_dir;
     uint32_t style;
     uint32_t model_flags;
     awsval_ctx_opts ctx;
@@ -89,10 +99,23 @@ static awsval_model *open_model(const opts *o, const char *service)
 {
     awsval_model_opts mo = {.size = sizeof mo, .flags = o->model_flags};
     awsval_model_err err;
-    awsval_model *m = o->model_file ? awsval_model_load_file(o->model_file, &mo, &err)
-                                    : awsval_model_builtin(service, &mo, &err);
-    if (!m) fprintf(stderr, "awsval: %s\n", err.message);
-    return m;
+    awsval_model *m = o->model_file   ? awsval_model_load_file(o->model_file, &mo, &err)
+                      : o->models_dir ? awsval_model_load_dir(o->models_dir, service, &mo, &err)
+                                      : awsval_model_builtin(service, &mo, &err);
+    if (m) return m;
+    fprintf(stderr, "awsval: %s\n", err.message);
+    if (!o->model_file && !o->models_dir && err.code == AWSVAL_NOTFOUND) {
+        /* Offer an installed botocore's models, which cover every service. */
+        FILE *p = popen("python3 -c 'import botocore, os; print(os.path.join(os.path.dirname("
+                        "botocore.__file__), \"data\"))' 2>/dev/null", "r");
+        char line[1024];
+        if (p && fgets(line, sizeof line, p)) {
+            line[strcspn(line, "\n")] = '\0';
+            fprintf(stderr, "awsval: botocore's models are installed: try --models %s\n", line);
+        }
+        if (p) pclose(p);
+    }
+    return NULL;
 }
 
 /* Renders the last result in a style into a growing buffer; prints nothing for a valid one. */
@@ -259,6 +282,94 @@ static int cmd_describe(const opts *o, int argc, char **argv)
     return rc == AWSVAL_OK ? EXIT_VALID : EXIT_USAGE;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the subfolders of dir (NULL on error); *n set. Free with free_names. */
+static char **subdirs(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    size_t cap = 64;
+    char **names = malloc(cap * sizeof *names);
+    *n = 0;
+    struct dirent *e;
+    while (names && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        char path[4096];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+        if (*n == cap) {
+            char **more = realloc(names, (cap *= 2) * sizeof *names);
+            if (!more) break;
+            names = more;
+        }
+        names[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    if (names) qsort(names, *n, sizeof *names, cmp_str);
+    return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++) free(names[i]);
+    free(names);
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* awsval models check DIR: every version of every service, loaded and compiled. */
+static int cmd_models_check(const opts *o, const char *dir)
+{
+    size_t nsvc = 0;
+    char **svcs = subdirs(dir, &nsvc);
+    if (!svcs) return die("cannot read directory %s", dir);
+    size_t files = 0, failures = 0, ops = 0, shapes = 0, patterns = 0;
+    double t0 = seconds_now();
+    for (size_t i = 0; i < nsvc; i++) {
+        char sdir[4096];
+        snprintf(sdir, sizeof sdir, "%s/%s", dir, svcs[i]);
+        size_t nver = 0;
+        char **vers = subdirs(sdir, &nver);
+        for (size_t k = 0; vers && k < nver; k++) {
+            char id[600];
+            snprintf(id, sizeof id, "%s@%s", svcs[i], vers[k]);
+            awsval_model_opts mo = {.size = sizeof mo, .flags = o->model_flags};
+            awsval_model_err err;
+            awsval_model *m = awsval_model_load_dir(dir, id, &mo, &err);
+            if (!m && err.code == AWSVAL_NOTFOUND) continue; /* a folder without a model */
+            files++;
+            if (!m) {
+                failures++;
+                printf("FAIL %s: %s\n", id, err.message);
+                continue;
+            }
+            ops += awsval_model_operation_count(m);
+            shapes += awsval_model_shape_count(m);
+            patterns += awsval_model_pattern_count(m);
+            awsval_model_free(m);
+        }
+        free_names(vers, nver);
+    }
+    double secs = seconds_now() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("services: %zu\nmodel files loaded: %zu\noperations: %zu\nshapes: %zu\n"
+           "patterns compiled: %zu\nfailures: %zu\nload time: %.3f s\npeak memory: %.1f MiB\n",
+           nsvc, files - failures, ops, shapes, patterns, failures, secs, (double)ru.ru_maxrss / 1024.0);
+    free_names(svcs, nsvc);
+    return failures ? EXIT_INVALID : EXIT_VALID;
+}
+
 static bool number_opt(const char *arg, unsigned long long max, unsigned long long *out)
 {
     char *end;
@@ -291,6 +402,8 @@ int main(int argc, char **argv)
             return die("%s needs a value (see --help)", a);
         } else if (strcmp(a, "--model") == 0) {
             o.model_file = v, i++;
+        } else if (strcmp(a, "--models") == 0) {
+            o.models_dir = v, i++;
         } else if (strcmp(a, "--format") == 0) {
             i++;
             if (strcmp(v, "native") == 0) o.style = AWSVAL_REPORT_NATIVE;
@@ -321,6 +434,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "batch") == 0) return cmd_batch(&o, argc - i, argv + i);
     if (strcmp(cmd, "describe") == 0) return cmd_describe(&o, argc - i, argv + i);
     if (strcmp(cmd, "regex") == 0) return awsval__cli_regex(stdin, stdout);
+    if (strcmp(cmd, "models") == 0 && argc - i == 2 && strcmp(argv[i], "check") == 0)
+        return cmd_models_check(&o, argv[i + 1]);
     if (strcmp(cmd, "services") == 0) {
         for (size_t k = 0; k < awsval_builtin_count(); k++) puts(awsval_builtin_name(k));
         return 0;
