@@ -3,7 +3,7 @@
 # build of the threaded tests. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+bash scripts/deps.sh g++ python3-botocore
 jobs=$(nproc)
 run() { # NAME CMAKE-ARGS... : configure, build, ctest
   local dir=$1; shift
@@ -11,6 +11,17 @@ run() { # NAME CMAKE-ARGS... : configure, build, ctest
   cmake -S . -B "$dir" -DAWSVAL_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j"$jobs"
 }
+echo "=== header: C99 -pedantic and C++"
+gcc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -Iinclude -x c include/awsval.h
+g++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only -Iinclude -x c++ include/awsval.h
+
+echo "=== shared library exports only awsval_ symbols"
+cmake -S . -B build-shared -DBUILD_SHARED_LIBS=ON -DAWSVAL_BUILD_TESTS=OFF -DAWSVAL_BUILD_TOOLS=OFF \
+  -DAWSVAL_BUILD_BENCH=OFF -DAWSVAL_WERROR=ON >/dev/null
+cmake --build build-shared -j"$jobs" --target awsval >/dev/null
+foreign=$(nm -D --defined-only build-shared/libawsval.so | awk '{print $3}' | grep -v '^awsval_' || true)
+if [ -n "$foreign" ]; then echo "unexpected exported symbols: $foreign"; exit 1; fi
+
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ctest --test-dir build --output-on-failure -j"$jobs"
 build/awsval_bench --seconds 0.2
