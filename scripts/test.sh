@@ -3,7 +3,7 @@
 # build of the threaded tests. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh g++ python3-botocore
+bash scripts/deps.sh g++ python3-botocore default-jdk-headless
 jobs=$(nproc)
 run() { # NAME CMAKE-ARGS... : configure, build, ctest
   local dir=$1; shift

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,16 +11,18 @@
 
 #include "awsval_internal.h"
 
-static awsval_model *fail_err(awsval_model_err *err, awsval_code code, const char *fmt,
-                              const char *a, const char *b) __attribute__((format(printf, 3, 0)));
+static awsval_model *fail_err(awsval_model_err *err, awsval_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static awsval_model *fail_err(awsval_model_err *err, awsval_code code, const char *fmt,
-                              const char *a, const char *b)
+static awsval_model *fail_err(awsval_model_err *err, awsval_code code, const char *fmt, ...)
 {
     if (err) {
         memset(err, 0, sizeof *err);
         err->code = code;
-        snprintf(err->message, sizeof err->message, fmt, a, b);
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
     }
     return NULL;
 }
@@ -68,7 +71,7 @@ static awsval_model *load_path(const char *path, const awsval_model_opts *opts,
 awsval_model *awsval_model_load_file(const char *path, const awsval_model_opts *opts,
                                      awsval_model_err *err)
 {
-    if (!path) return fail_err(err, AWSVAL_BADARG, "%s%s", "no path", "");
+    if (!path) return fail_err(err, AWSVAL_BADARG, "no path");
     return load_path(path, opts, err, NULL);
 }
 
@@ -96,12 +99,12 @@ static bool newest_version(const char *service_dir, char *out, size_t cap)
 awsval_model *awsval_model_load_dir(const char *dir, const char *service,
                                     const awsval_model_opts *opts, awsval_model_err *err)
 {
-    if (!dir || !service) return fail_err(err, AWSVAL_BADARG, "%s%s", "no directory or service", "");
+    if (!dir || !service) return fail_err(err, AWSVAL_BADARG, "no directory or service");
     char name[256], version[256], path[4096];
     const char *at = strchr(service, '@');
     size_t nl = at ? (size_t)(at - service) : strlen(service);
     if (nl == 0 || nl >= sizeof name || strchr(service, '/') || (at && strlen(at + 1) >= sizeof version))
-        return fail_err(err, AWSVAL_BADARG, "bad service name '%s'%s", service, "");
+        return fail_err(err, AWSVAL_BADARG, "bad service name '%s'", service);
     memcpy(name, service, nl);
     name[nl] = '\0';
     snprintf(path, sizeof path, "%s/%s", dir, name);

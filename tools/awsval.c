@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,13 +55,16 @@ typedef struct opts {
     awsval_ctx_opts ctx;
 } opts;
 
-static int die(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static int die(const char *fmt, const char *arg)
+static int die(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "awsval: ");
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    va_end(ap);
     return EXIT_USAGE;
 }
 

@@ -1,0 +1,238 @@
+/* Differential test: our translation + PCRE2 against java.util.regex itself.
+ *
+ * For every pattern of the AWS corpus, generates probe subjects (fixed ones and ones derived
+ * from the pattern's own characters), asks tests/java/RegexOracle.java for Java's answer in
+ * both modes (String.matches and Matcher.find), and compares. Prints "N agree, M disagree",
+ * then the disagreements. Exits 0 when all agree, 1 otherwise, 77 (skip) without java/javac.
+ *
+ *   cc -std=c11 -Iinclude -Isrc src/awsval_regex.c tests/java/regex_diff.c -lpcre2-8 \
+ *      -o /tmp/regex_diff && /tmp/regex_diff tests/data/patterns/aws-patterns.jsonl tests/java
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "awsval_regex.h"
+
+#define MAXP 1024 /* longest pattern we keep (bytes) */
+
+typedef struct str {
+    char *s;
+    size_t n;
+} str;
+
+static void put_utf8(char *out, size_t *n, unsigned c) {
+    if (c < 0x80) out[(*n)++] = (char)c;
+    else if (c < 0x800) { out[(*n)++] = (char)(0xC0 | c >> 6); out[(*n)++] = (char)(0x80 | (c & 63)); }
+    else if (c < 0x10000) {
+        out[(*n)++] = (char)(0xE0 | c >> 12);
+        out[(*n)++] = (char)(0x80 | ((c >> 6) & 63));
+        out[(*n)++] = (char)(0x80 | (c & 63));
+    } else {
+        out[(*n)++] = (char)(0xF0 | c >> 18);
+        out[(*n)++] = (char)(0x80 | ((c >> 12) & 63));
+        out[(*n)++] = (char)(0x80 | ((c >> 6) & 63));
+        out[(*n)++] = (char)(0x80 | (c & 63));
+    }
+}
+static unsigned hex4(const char *s) {
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) v = v * 16 + (unsigned)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    return v;
+}
+static size_t json_str(const char *s, char *out) {
+    size_t n = 0;
+    while (*s && *s != '"') {
+        if (*s != '\\') { out[n++] = *s++; continue; }
+        s++;
+        unsigned c;
+        switch (*s) {
+        case 'n': c = '\n'; break;
+        case 't': c = '\t'; break;
+        case 'r': c = '\r'; break;
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'u':
+            c = hex4(s + 1);
+            s += 4;
+            if (c >= 0xD800 && c < 0xDC00 && s[1] == '\\' && s[2] == 'u') {
+                c = 0x10000 + ((c - 0xD800) << 10) + (hex4(s + 3) - 0xDC00);
+                s += 6;
+            }
+            break;
+        default: c = (unsigned char)*s;
+        }
+        s++;
+        put_utf8(out, &n, c);
+    }
+    out[n] = 0;
+    return n;
+}
+
+/* Writes s as a JSON string; non-ASCII as \u escapes (UTF-16), so Java reads exact chars. */
+static void json_write(FILE *f, const char *s, size_t n) {
+    fputc('"', f);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp;
+        size_t k;
+        if (c < 0x80) { cp = c; k = 1; }
+        else if (c < 0xE0) { cp = (unsigned)(c & 0x1F) << 6 | (s[i + 1] & 0x3F); k = 2; }
+        else if (c < 0xF0) { cp = (unsigned)(c & 0x0F) << 12 | (unsigned)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F); k = 3; }
+        else {
+            cp = (unsigned)(c & 0x07) << 18 | (unsigned)(s[i + 1] & 0x3F) << 12 | (unsigned)(s[i + 2] & 0x3F) << 6 |
+                 (s[i + 3] & 0x3F);
+            k = 4;
+        }
+        i += k;
+        if (cp == '"' || cp == '\\') fprintf(f, "\\%c", (int)cp);
+        else if (cp >= 0x20 && cp < 0x7F) fputc((int)cp, f);
+        else if (cp < 0x10000) fprintf(f, "\\u%04x", cp);
+        else fprintf(f, "\\u%04x\\u%04x", 0xD800 + ((cp - 0x10000) >> 10), 0xDC00 + ((cp - 0x10000) & 0x3FF));
+    }
+    fputc('"', f);
+}
+
+static const char *const FIXED[] = {
+    "", "a", "A1", "aws:x", "a,b", " ", "\n", "\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x98\x80",
+    "abc\n", "abc\r\n", "a b", " a", "a ", "-", "_", "0", "123456789012", "1.2.3.4",
+    "arn:aws:iam::123456789012:role/x", "arn:aws:s3:::bucket/key", "\t", "a\xe2\x80\xa8", "foo.bar",
+    "x@y.com", "/path/to", "*", "?", "ab12_-.", "\x7f", "\xc2\xa0", "\xe2\x84\xaa", "AbC", "a\r",
+    "sg-12345678", "i-0123456789abcdef0", "2024-01-01T00:00:00Z", "{}", "[x]", "a\\b", "%41", "#",
+    "$", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz0123456789",
+};
+
+/* Probes derived from the pattern: its literal-looking characters, runs of them, and each
+ * distinct one alone and repeated. */
+static int derived(const char *p, size_t n, char out[][256], int max) {
+    char lit[256];
+    size_t ln = 0;
+    int k = 0;
+    for (size_t i = 0; i < n && ln < 200; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '\\' && i + 1 < n) {
+            char e = p[i + 1];
+            if (e == 'd') lit[ln++] = '7';
+            else if (e == 'w') lit[ln++] = 'w';
+            else if (e == 's') lit[ln++] = ' ';
+            else if (!((e | 0x20) >= 'a' && (e | 0x20) <= 'z') && !(e >= '0' && e <= '9')) lit[ln++] = e;
+            i++;
+            continue;
+        }
+        if (strchr("()[]{}|*+?^$", c)) continue;
+        lit[ln++] = (char)c;
+    }
+    /* do not cut a UTF-8 sequence */
+    while (ln && ((unsigned char)lit[ln - 1] & 0xC0) == 0x80) ln--;
+    if (ln && (unsigned char)lit[ln - 1] >= 0xC0) ln--;
+    lit[ln] = 0;
+    if (k < max) { memcpy(out[k], lit, ln + 1); k++; }
+    for (size_t w = 1; w <= 12 && k < max; w += 3) { /* prefixes */
+        size_t m = w < ln ? w : ln;
+        while (m && ((unsigned char)lit[m] & 0xC0) == 0x80) m--;
+        memcpy(out[k], lit, m);
+        out[k][m] = 0;
+        k++;
+    }
+    /* each ASCII character of the pattern, alone and as a run of 5 */
+    char seen[128] = {0};
+    for (size_t i = 0; i < ln && k + 1 < max; i++) {
+        unsigned char c = (unsigned char)lit[i];
+        if (c >= 128 || seen[c]) continue;
+        seen[c] = 1;
+        out[k][0] = (char)c;
+        out[k][1] = 0;
+        k++;
+        memset(out[k], c, 5);
+        out[k][5] = 0;
+        k++;
+    }
+    return k;
+}
+
+int main(int argc, char **argv) {
+    const char *corpus = argc > 1 ? argv[1] : "tests/data/patterns/aws-patterns.jsonl";
+    const char *javadir = argc > 2 ? argv[2] : "tests/java";
+    if (system("command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1") != 0) {
+        puts("java/javac not found: skipped");
+        return 77;
+    }
+    char tmp[] = "/tmp/regex_diff.XXXXXX";
+    if (!mkdtemp(tmp)) { perror("mkdtemp"); return 2; }
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "javac -d %s %s/RegexOracle.java", tmp, javadir);
+    if (system(cmd) != 0) { fprintf(stderr, "javac failed\n"); return 2; }
+
+    FILE *f = fopen(corpus, "r");
+    if (!f) { perror(corpus); return 2; }
+    char inpath[256], outpath[256];
+    snprintf(inpath, sizeof inpath, "%s/in.jsonl", tmp);
+    snprintf(outpath, sizeof outpath, "%s/out.jsonl", tmp);
+    FILE *in = fopen(inpath, "w");
+    /* Our answers, in the same order: 1 match, 0 no match, -1 limit, -2 error. */
+    size_t cap = 1 << 20, nq = 0;
+    signed char *ours = malloc(cap);
+    static char line[1 << 16], pat[1 << 16];
+    static char probes[256][256];
+    awsval__regex_scratch *scr = awsval__regex_scratch_create(NULL, NULL);
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "\"pattern\": \"");
+        if (!p) continue;
+        size_t n = json_str(p + 12, pat);
+        awsval__regex *re[2];
+        for (int m = 0; m < 2; m++) re[m] = awsval__regex_compile(pat, n, (uint32_t)m, NULL, NULL, NULL, 0);
+        int np = 0;
+        for (size_t i = 0; i < sizeof FIXED / sizeof *FIXED; i++) strcpy(probes[np++], FIXED[i]);
+        memset(probes[np], 'a', 200);
+        probes[np++][200] = 0;
+        np += derived(pat, n, probes + np, 256 - np);
+        for (int i = 0; i < np; i++) {
+            for (int m = 0; m < 2; m++) {
+                if (nq + 1 >= cap) ours = realloc(ours, cap *= 2);
+                ours[nq++] = (signed char)(re[m] ? awsval__regex_match(re[m], probes[i], strlen(probes[i]), scr) : -2);
+                fputs("{\"p\": ", in);
+                json_write(in, pat, n);
+                fputs(", \"s\": ", in);
+                json_write(in, probes[i], strlen(probes[i]));
+                fprintf(in, ", \"mode\": \"%s\"}\n", m ? "find" : "full");
+            }
+        }
+        awsval__regex_free(re[0]);
+        awsval__regex_free(re[1]);
+    }
+    fclose(f);
+    fclose(in);
+    snprintf(cmd, sizeof cmd, "java -Xss64m -cp %s RegexOracle < %s > %s", tmp, inpath, outpath);
+    if (system(cmd) != 0) { fprintf(stderr, "java failed\n"); return 2; }
+
+    FILE *jo = fopen(outpath, "r");
+    in = fopen(inpath, "r");
+    size_t agree = 0, disagree = 0, limits = 0, matched = 0;
+    static char q[1 << 17], a[256];
+    for (size_t i = 0; i < nq; i++) {
+        if (!fgets(q, sizeof q, in) || !fgets(a, sizeof a, jo)) { fprintf(stderr, "short Java output\n"); return 2; }
+        int java = strstr(a, "true") ? 1 : strstr(a, "false") ? 0 : strstr(a, "limit") ? -1 : -2;
+        int us = ours[i];
+        if (java == -1 || us == -1) { limits++; continue; } /* a budget ran out: no answer to compare */
+        if (java == us) {
+            agree++;
+            matched += us == 1;
+            continue;
+        }
+        disagree++;
+        q[strcspn(q, "\n")] = 0;
+        printf("DISAGREE java=%s ours=%s %s\n", java == 1 ? "match" : java == 0 ? "nomatch" : "error",
+               us == 1 ? "match" : us == 0 ? "nomatch" : "error", q);
+    }
+    printf("%zu agree (%zu of them matches), %zu disagree (%zu with a match limit hit, not compared)\n",
+           agree, matched, disagree, limits);
+    awsval__regex_scratch_free(scr);
+    free(ours);
+    fclose(jo);
+    fclose(in);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    if (system(cmd) != 0) return 2;
+    return disagree ? 1 : 0;
+}
