@@ -1,4 +1,5 @@
 /* Allocation, growable buffers, bounded output, hashing, codes and version. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,13 +107,16 @@ void awsval__out_mem(awsval__out *o, const void *p, size_t n)
 void awsval__out_str(awsval__out *o, const char *s) { awsval__out_mem(o, s, strlen(s)); }
 void awsval__out_chr(awsval__out *o, char c) { awsval__out_mem(o, &c, 1); }
 
+/* For numbers and short words only: text past 256 bytes is a bug in the caller, so it is
+ * caught in debug builds rather than silently cut. */
 void awsval__out_fmt(awsval__out *o, const char *fmt, ...)
 {
-    char tmp[128];
+    char tmp[256];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
+    assert(n >= 0 && (size_t)n < sizeof tmp);
     if (n > 0) awsval__out_mem(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 

@@ -76,6 +76,8 @@ static void put_paths(st *s, uint32_t nseg, size_t *ptr_off, size_t *aws_off)
             char num[16];
             int n = snprintf(num, sizeof num, "%" PRIu32, g->index);
             ok = ok && awsval__buf_put(a, alc, num, (size_t)n);
+        } else if (g->redact) {
+            ok = ok && awsval__buf_put(a, alc, "*", 1);
         } else {
             ok = ok && put_token(a, alc, g->name, g->len);
         }
@@ -92,6 +94,8 @@ static void put_paths(st *s, uint32_t nseg, size_t *ptr_off, size_t *aws_off)
             char num[24];
             int n = snprintf(num, sizeof num, "%" PRIu32 ".member", g->index + 1);
             ok = ok && awsval__buf_put(a, alc, num, (size_t)n);
+        } else if (g->redact) {
+            ok = ok && awsval__buf_put(a, alc, "*", 1);
         } else {
             ok = ok && awsval__buf_put(a, alc, g->name, g->len);
         }
@@ -704,6 +708,21 @@ static int next_item(st *s, char close)
     return -1;
 }
 
+/* Records the required members of structure sh that are not set in `seen` (NULL: none set). */
+static void missing_required(st *s, const awsval__shape *sh, uint32_t nseg, const uint64_t *seen,
+                             size_t off)
+{
+    const awsval_model *m = s->m;
+    for (uint32_t k = 0; k < sh->member_count; k++) {
+        const awsval__member *mb = &m->members[sh->member_first + k];
+        if (!mb->required || (seen && (seen[k / 64] >> (k % 64)) & 1)) continue;
+        awsval__seg *g = &s->c->path[nseg];
+        *g = (awsval__seg){AV_SEG_MEMBER, false, AV_STR(m, mb->name), mb->name_len, 0};
+        finish(s, record(s, nseg + 1, AWSVAL_KIND_REQUIRED, AWSVAL_SOURCE_MODEL, mb->shape,
+                         mb->sensitive ? AWSVAL_VIOLATION_SENSITIVE : 0, NULL, 0, off, 0));
+    }
+}
+
 static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
 {
     const awsval_model *m = s->m;
@@ -731,6 +750,7 @@ static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
             g->kind = AV_SEG_MEMBER;
             g->name = k.s;
             g->len = k.len;
+            g->redact = false;
             if (mi >= 0) {
                 const awsval__member *mb = &m->members[mi];
                 bool is_null = s->p < s->end && *s->p == 'n';
@@ -759,17 +779,7 @@ static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         }
     }
     if (sh) {
-        for (uint32_t k = 0; k < sh->member_count; k++) {
-            const awsval__member *mb = &m->members[sh->member_first + k];
-            if (!mb->required || (seen[k / 64] >> (k % 64)) & 1) continue;
-            awsval__seg *g = &s->c->path[nseg];
-            g->kind = AV_SEG_MEMBER;
-            g->name = AV_STR(m, mb->name);
-            g->len = mb->name_len;
-            finish(s, record(s, nseg + 1, AWSVAL_KIND_REQUIRED, AWSVAL_SOURCE_MODEL, mb->shape,
-                             mb->sensitive ? AWSVAL_VIOLATION_SENSITIVE : 0, NULL, 0,
-                             (size_t)(start - s->start), 0));
-        }
+        missing_required(s, sh, nseg, seen, (size_t)(start - s->start));
         if ((sh->flags & AV_SF_UNION) && set != 1) {
             awsval__viol *v = record(s, nseg, AWSVAL_KIND_UNION, AWSVAL_SOURCE_MODEL, si, vflags,
                                      NULL, 0, (size_t)(start - s->start), (size_t)(s->p - start));
@@ -803,6 +813,7 @@ static void map(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
             g->kind = AV_SEG_KEY;
             g->name = k.s;
             g->len = k.len;
+            g->redact = (m->shapes[sh->target].flags & AV_SF_HIDES) != 0;
             uint32_t kf = (vflags & AWSVAL_VIOLATION_SENSITIVE) | AWSVAL_VIOLATION_MAP_KEY;
             if (m->shapes[sh->target].flags & AV_SF_HIDES) kf |= AWSVAL_VIOLATION_SENSITIVE;
             if (m->shapes[sh->target].type == AV_T_STRING)
@@ -841,6 +852,7 @@ static void list(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         for (;;) {
             awsval__seg *g = &s->c->path[nseg];
             g->kind = AV_SEG_INDEX;
+            g->redact = false;
             g->index = (uint32_t)count;
             g->name = NULL;
             g->len = 0;
@@ -977,10 +989,28 @@ static void string_value(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         }
         break;
     case AV_T_FLOAT:
-    case AV_T_DOUBLE:
-        if ((v.len == 3 && memcmp(v.s, "NaN", 3) == 0) || (v.len == 8 && memcmp(v.s, "Infinity", 8) == 0) ||
-            (v.len == 9 && memcmp(v.s, "-Infinity", 9) == 0))
+    case AV_T_DOUBLE: {
+        /* The JSON protocols write non-finite values as strings. NaN compares false with any
+         * bound, as in Java; the infinities are beyond every bound. */
+        int inf = (v.len == 8 && memcmp(v.s, "Infinity", 8) == 0)    ? 1
+                  : (v.len == 9 && memcmp(v.s, "-Infinity", 9) == 0) ? -1
+                                                                      : 0;
+        if (inf || (v.len == 3 && memcmp(v.s, "NaN", 3) == 0)) {
+            bool below = inf < 0 && (sh->flags & AV_SF_MIN), above = inf > 0 && (sh->flags & AV_SF_MAX);
+            if (below || above) {
+                awsval__viol *r = record(s, nseg, AWSVAL_KIND_RANGE, AWSVAL_SOURCE_MODEL, si, vflags,
+                                         v.s, v.len, off, v.raw_len);
+                if (r) {
+                    r->bounds = below ? 1 : 2;
+                    r->is_float = 1;
+                    r->min_text = (sh->flags & AV_SF_MIN) ? sh->min_text : 0;
+                    r->max_text = (sh->flags & AV_SF_MAX) ? sh->max_text : 0;
+                }
+                finish(s, r);
+            }
             break;
+        }
+    }
         /* fall through */
     default:
         s->p = start;
@@ -1153,7 +1183,7 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const ch
     uint32_t nseg = 0, vflags = 0;
     if (tg.member >= 0) {
         const awsval__member *mb = &m->members[tg.member];
-        c->path[0] = (awsval__seg){AV_SEG_MEMBER, AV_STR(m, mb->name), mb->name_len, 0};
+        c->path[0] = (awsval__seg){AV_SEG_MEMBER, false, AV_STR(m, mb->name), mb->name_len, 0};
         nseg = 1;
         if (mb->sensitive) vflags |= AWSVAL_VIOLATION_SENSITIVE;
     } else if (tg.shape >= 0 && (m->shapes[tg.shape].flags & AV_SF_HIDES)) {
@@ -1176,6 +1206,9 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const ch
             if (literal(&s, "null", 4) && m->members[tg.member].required)
                 finish(&s, record(&s, nseg, AWSVAL_KIND_REQUIRED, AWSVAL_SOURCE_MODEL, tg.shape,
                                   vflags, NULL, 0, 0, 0));
+        } else if (*s.p == 'n' && tg.shape >= 0 && m->shapes[tg.shape].type == AV_T_STRUCTURE) {
+            /* A null input is an absent one: its required members are missing. */
+            if (literal(&s, "null", 4)) missing_required(&s, &m->shapes[tg.shape], nseg, NULL, 0);
         } else {
             value(&s, tg.shape, nseg, vflags);
         }

@@ -41,7 +41,9 @@ static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int de
                        int32_t *stack, int nstack)
 {
     const awsval__shape *s = &m->shapes[si];
-    awsval__out_fmt(o, "%s %s", type_names[s->type], AV_STR(m, s->name));
+    awsval__out_str(o, type_names[s->type]);
+    awsval__out_chr(o, ' ');
+    awsval__out_str(o, AV_STR(m, s->name));
     const char *unit = s->type == AV_T_LIST || s->type == AV_T_MAP ? "entries"
                        : s->type == AV_T_BLOB                       ? "bytes"
                        : s->type == AV_T_STRING                     ? "characters"
@@ -53,13 +55,20 @@ static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int de
         awsval__out_str(o, (s->flags & AV_SF_MAX) ? AV_STR(m, s->max_text) : "");
         if (unit) awsval__out_fmt(o, " %s", unit);
     }
-    if (s->pattern >= 0) awsval__out_fmt(o, ", pattern %s", AV_STR(m, m->patterns[s->pattern].source));
-    if (s->enum_count) awsval__out_fmt(o, ", enum %s", AV_STR(m, s->enum_text));
+    if (s->pattern >= 0) {
+        awsval__out_str(o, ", pattern ");
+        awsval__out_str(o, AV_STR(m, m->patterns[s->pattern].source));
+    }
+    if (s->enum_count) {
+        awsval__out_str(o, ", enum ");
+        awsval__out_str(o, AV_STR(m, s->enum_text));
+    }
     if (s->flags & AV_SF_UNION) awsval__out_str(o, ", union (exactly one member)");
     if (s->flags & AV_SF_SENSITIVE) awsval__out_str(o, ", sensitive");
     for (uint32_t k = 0; k < s->doc_count; k++) {
         const awsval__doc_rule *r = &m->docs[s->doc_first + k];
-        awsval__out_fmt(o, ", documented: %s", AV_STR(m, r->message));
+        awsval__out_str(o, ", documented: ");
+        awsval__out_str(o, AV_STR(m, r->message));
     }
     awsval__out_chr(o, '\n');
     for (int i = 0; i < nstack; i++)
@@ -82,6 +91,19 @@ static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int de
     }
 }
 
+/* "Name METHOD /uri" (or "Name: METHOD /uri") with a lead and a tail. */
+static void op_line(awsval__out *o, const awsval_model *m, const awsval__operation *x,
+                    const char *lead, const char *sep, const char *tail)
+{
+    awsval__out_str(o, lead);
+    awsval__out_str(o, AV_STR(m, x->name));
+    awsval__out_str(o, sep);
+    awsval__out_str(o, AV_STR(m, x->method));
+    awsval__out_chr(o, ' ');
+    awsval__out_str(o, AV_STR(m, x->uri));
+    awsval__out_str(o, tail);
+}
+
 awsval_code awsval_model_describe(const awsval_model *m, const char *operation, char *buf,
                                   size_t cap, size_t *need)
 {
@@ -89,17 +111,17 @@ awsval_code awsval_model_describe(const awsval_model *m, const char *operation, 
     if (!m || (!buf && cap)) return AWSVAL_BADARG;
     awsval__out o = {buf, cap, 0, false};
     if (!operation) {
-        awsval__out_fmt(&o, "%s (%s): %" PRIu32 " operations\n", AV_STR(m, m->service),
-                        AV_STR(m, m->protocol), m->op_count);
-        for (uint32_t i = 0; i < m->op_count; i++)
-            awsval__out_fmt(&o, "  %s %s %s\n", AV_STR(m, m->ops[i].name), AV_STR(m, m->ops[i].method),
-                            AV_STR(m, m->ops[i].uri));
+        awsval__out_str(&o, AV_STR(m, m->service));
+        awsval__out_str(&o, " (");
+        awsval__out_str(&o, AV_STR(m, m->protocol));
+        awsval__out_fmt(&o, "): %" PRIu32 " operations\n", m->op_count);
+        for (uint32_t i = 0; i < m->op_count; i++) op_line(&o, m, &m->ops[i], "  ", " ", "\n");
         return awsval__out_finish(&o, need);
     }
     int32_t op = awsval__find_operation(m, operation, strlen(operation));
     if (op < 0) return AWSVAL_NOTFOUND;
     const awsval__operation *x = &m->ops[op];
-    awsval__out_fmt(&o, "%s: %s %s\n", AV_STR(m, x->name), AV_STR(m, x->method), AV_STR(m, x->uri));
+    op_line(&o, m, x, "", ": ", "\n");
     if (x->input < 0) {
         awsval__out_str(&o, "  (no input)\n");
     } else {

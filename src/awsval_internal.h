@@ -49,6 +49,7 @@ typedef struct awsval__out {
 void awsval__out_mem(awsval__out *o, const void *p, size_t n);
 void awsval__out_str(awsval__out *o, const char *s);
 void awsval__out_chr(awsval__out *o, char c);
+/* Formats short text (numbers, words): at most 255 bytes. Unbounded strings: awsval__out_str. */
 void awsval__out_fmt(awsval__out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Writes s as the inside of a JSON string (no quotes), escaping what JSON requires. */
 void awsval__out_json_esc(awsval__out *o, const char *s, size_t n);
@@ -283,6 +284,7 @@ typedef struct awsval__viol {
 /* Path segment of the value being checked. */
 typedef struct awsval__seg {
     uint8_t kind;         /* AV_SEG_* */
+    bool redact;          /* a sensitive map key: written as "*" in paths */
     const char *name;     /* member name or map key (stable for the check) */
     size_t len;
     uint32_t index;       /* list index, 0-based */

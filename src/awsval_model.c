@@ -112,16 +112,17 @@ static int32_t lookup(const builder *b, const char *name)
     return -1;
 }
 
-/* Resolves {"shape": "Name"} to an index, or fails naming `owner`. */
+/* Resolves {"shape": "Name"} to an index, or fails naming `owner` ("shape 'X'", "operation
+ * 'Y'"). */
 static bool target_of(builder *b, json_t *ref, const char *owner, const char *what, int32_t *out)
 {
     json_t *s = json_object_get(ref, "shape");
     if (!json_is_string(s))
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s has no \"shape\" reference", owner, what);
+        return fail(b, AWSVAL_MODEL, 0, "%s: %s has no \"shape\" reference", owner, what);
     *out = lookup(b, json_string_value(s));
     if (*out < 0)
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s references unknown shape '%s'", owner,
-                    what, json_string_value(s));
+        return fail(b, AWSVAL_MODEL, 0, "%s: %s references unknown shape '%s'", owner, what,
+                    json_string_value(s));
     return true;
 }
 
@@ -225,8 +226,10 @@ static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const cha
     char msg[256];
     awsval__regex *re = awsval__regex_compile(src, sl, mode, &b->m->alc, &erroff, msg, sizeof msg);
     if (!re) {
-        fail(b, AWSVAL_MODEL, erroff, "shape '%s': pattern '%s' does not compile: %s", owner, src,
-             msg);
+        /* awsval__regex_compile says exactly "out of memory" when an allocation failed. */
+        if (strcmp(msg, "out of memory") == 0) NOMEM(b);
+        else fail(b, AWSVAL_MODEL, erroff, "shape '%s': pattern '%s' does not compile: %s", owner,
+                  src, msg);
         return -1;
     }
     awsval__pattern *p = push(b, &b->patterns, sizeof *p);
@@ -384,9 +387,10 @@ static bool read_members(builder *b, uint32_t si, json_t *def, const char *name)
         if (!ok) return false;
         mb->name_len = (uint32_t)kl;
         mb->hash = awsval__hash(key, kl);
-        char what[300];
+        char what[300], owner[300];
         snprintf(what, sizeof what, "member '%s'", key);
-        if (!target_of(b, ref, name, what, &mb->shape)) return false;
+        snprintf(owner, sizeof owner, "shape '%s'", name);
+        if (!target_of(b, ref, owner, what, &mb->shape)) return false;
         mb->sensitive = json_is_true(json_object_get(ref, "sensitive"));
         json_t *loc = json_object_get(ref, "location");
         if (json_is_string(loc)) {
@@ -458,16 +462,18 @@ static bool read_shape(builder *b, uint32_t si, const char *name, json_t *def)
         ARR(b->shapes, awsval__shape)[si].pattern = p;
     }
     s = &ARR(b->shapes, awsval__shape)[si];
+    char owner[300];
+    snprintf(owner, sizeof owner, "shape '%s'", name);
     switch (s->type) {
     case AV_T_STRUCTURE:
         return read_members(b, si, def, name);
     case AV_T_LIST:
-        return target_of(b, json_object_get(def, "member"), name, "list member",
+        return target_of(b, json_object_get(def, "member"), owner, "list member",
                          &ARR(b->shapes, awsval__shape)[si].target);
     case AV_T_MAP:
-        return target_of(b, json_object_get(def, "key"), name, "map key",
+        return target_of(b, json_object_get(def, "key"), owner, "map key",
                          &ARR(b->shapes, awsval__shape)[si].target) &&
-               target_of(b, json_object_get(def, "value"), name, "map value",
+               target_of(b, json_object_get(def, "value"), owner, "map value",
                          &ARR(b->shapes, awsval__shape)[si].value);
     default:
         return true;
@@ -848,9 +854,9 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         x->name = intern_cstr(&b, key, &ok);
         x->input = -1;
         json_t *in = json_object_get(op, "input");
-        char what[64];
-        snprintf(what, sizeof what, "input");
-        if (in && !target_of(&b, in, key, what, &x->input)) { ok = false; goto done; }
+        char owner[300];
+        snprintf(owner, sizeof owner, "operation '%s'", key);
+        if (in && !target_of(&b, in, owner, "input", &x->input)) { ok = false; goto done; }
         if (x->input >= 0 && ARR(b.shapes, awsval__shape)[x->input].type != AV_T_STRUCTURE) {
             ok = fail(&b, AWSVAL_MODEL, 0, "operation '%s': input is not a structure", key);
             goto done;

@@ -1648,6 +1648,7 @@ struct awsval__regex_scratch {
     pcre2_general_context *gctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
+    pcre2_jit_stack *jit_stack;
 };
 
 static void *libc_malloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
@@ -1720,6 +1721,7 @@ awsval__regex *awsval__regex_compile(const char *src, size_t len, uint32_t mode,
     PCRE2_SIZE eo = 0;
     re->code = pcre2_compile((PCRE2_SPTR)re->pcre2_src, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, cctx);
     pcre2_compile_context_free(cctx);
+    if (!re->code && ec == PCRE2_ERROR_HEAP_FAILED) goto nomem;
     if (!re->code) {
         PCRE2_UCHAR m[256];
         if (pcre2_get_error_message(ec, m, sizeof m) < 0) strcpy((char *)m, "unknown PCRE2 error");
@@ -1771,6 +1773,16 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     /* one pair: we only ask whether there is a match. Usable with any pattern. */
     s->md = pcre2_match_data_create(1, s->gctx);
     if (!s->md) goto fail;
+    /* JIT's default 32 KiB machine stack is too small for valid AWS values: a 1011-character
+     * ARN against (\w|\/|-){1,1011} needs more. The stack grows on demand up to 1 MiB; the
+     * match limit still bounds the work. Without JIT support this is NULL and unused. */
+    uint32_t jit = 0;
+    pcre2_config(PCRE2_CONFIG_JIT, &jit);
+    if (jit) {
+        s->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, s->gctx);
+        if (!s->jit_stack) goto fail;
+        pcre2_jit_stack_assign(s->mctx, NULL, s->jit_stack);
+    }
     return s;
 fail:
     awsval__regex_scratch_free(s);
@@ -1780,6 +1792,7 @@ fail:
 void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     if (!s) return;
     awsval_alc a = s->alc;
+    pcre2_jit_stack_free(s->jit_stack);
     pcre2_match_data_free(s->md);
     pcre2_match_context_free(s->mctx);
     pcre2_general_context_free(s->gctx);
@@ -1791,8 +1804,8 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;
-    /* The anchoring options were given at compile time, where JIT honours them. The JIT uses
-     * its 32 KiB default machine stack; a deeper pattern fails with JIT_STACKLIMIT (= LIMIT). */
+    /* The anchoring options were given at compile time, where JIT honours them. The JIT runs on
+     * the scratch's stack (up to 1 MiB); deeper still fails with JIT_STACKLIMIT (= LIMIT). */
     if (re->jit) rc = pcre2_jit_match(re->code, sp, len, 0, 0, s->md, s->mctx);
     else rc = pcre2_match(re->code, sp, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc >= 0) return AWSVAL__RE_MATCH; /* 0 = ovector too small: still a match */

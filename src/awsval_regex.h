@@ -43,8 +43,8 @@ int awsval__regex_translate(const char *src, size_t len, char *dst, size_t cap, 
 
 /* Translates and compiles with PCRE2 (UTF mode, JIT when available, never UCP), with anchoring
  * per mode. Allocates through alc (NULL = libc). On failure returns NULL and writes a
- * NUL-terminated message to errbuf (which may be NULL) and the offset in the Java source to
- * *erroff. The result is immutable: JIT compilation happens here, never lazily. */
+ * NUL-terminated message to errbuf (which may be NULL; exactly "out of memory" when an
+ * allocation failed) and the offset in the Java source to *erroff. The result is immutable : JIT compilation happens here, never lazily. */
 awsval__regex *awsval__regex_compile(const char *src, size_t len, uint32_t mode,
                                      const awsval_alc *alc, size_t *erroff, char *errbuf,
                                      size_t errcap);

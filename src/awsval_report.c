@@ -24,16 +24,14 @@ void awsval__aws_constraint(awsval__out *o, const awsval_model *m, const awsval_
         awsval__out_fmt(o, "Member must be %s", awsval__type_word(sh ? sh->type : 0));
         break;
     case AWSVAL_KIND_LENGTH:
-        if (v->bounds == 1)
-            awsval__out_fmt(o, "Member must have length greater than or equal to %s", AV_STR(m, v->min_text));
-        else
-            awsval__out_fmt(o, "Member must have length less than or equal to %s", AV_STR(m, v->max_text));
+        awsval__out_str(o, v->bounds == 1 ? "Member must have length greater than or equal to "
+                                          : "Member must have length less than or equal to ");
+        awsval__out_str(o, AV_STR(m, v->bounds == 1 ? v->min_text : v->max_text));
         break;
     case AWSVAL_KIND_RANGE:
-        if (v->bounds == 1)
-            awsval__out_fmt(o, "Member must have value greater than or equal to %s", AV_STR(m, v->min_text));
-        else
-            awsval__out_fmt(o, "Member must have value less than or equal to %s", AV_STR(m, v->max_text));
+        awsval__out_str(o, v->bounds == 1 ? "Member must have value greater than or equal to "
+                                          : "Member must have value less than or equal to ");
+        awsval__out_str(o, AV_STR(m, v->bounds == 1 ? v->min_text : v->max_text));
         break;
     case AWSVAL_KIND_PATTERN:
         awsval__out_str(o, "Member must satisfy regular expression pattern: ");
@@ -67,7 +65,9 @@ void awsval__aws_constraint(awsval__out *o, const awsval_model *m, const awsval_
 static void aws_sentence(awsval__out *o, const awsval_violation *v)
 {
     if (v->kind == AWSVAL_KIND_PARSE) {
-        awsval__out_fmt(o, "Unable to parse the request: %s at byte %zu", v->constraint, v->offset); /* (ours) */
+        awsval__out_str(o, "Unable to parse the request: "); /* (ours) */
+        awsval__out_str(o, v->constraint);
+        awsval__out_fmt(o, " at byte %zu", v->offset);
         return;
     }
     if (v->kind == AWSVAL_KIND_REQUIRED) {

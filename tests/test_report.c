@@ -1,0 +1,514 @@
+/* Reports: the exact text of each style, the native error of each protocol, buffer sizes.
+ * Every JSON document rendered here is also parsed with jansson. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "awsval.h"
+
+static awsval_model *lattice, *runner, *kinds;
+static awsval_ctx *ctx;
+
+#define DELETE "DeleteServiceNetworkServiceAssociation"
+#define CREATE "CreateServiceNetworkServiceAssociation"
+#define DELVPC "DeleteVpcIngressConnection"
+#define SNSA_MEMBER "serviceNetworkServiceAssociationIdentifier"
+/* The pattern as the model writes it, and as it appears inside a JSON string. */
+#define SNSA_PATTERN \
+    "((snsa-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetworkserviceassociation/snsa-[0-9a-z]{17}))"
+#define SNSA_PATTERN_J \
+    "((snsa-[0-9a-z]{17})|(arn:[a-z0-9\\\\-]+:vpc-lattice:[a-zA-Z0-9\\\\-]+:\\\\d{12}:servicenetworkserviceassociation/snsa-[0-9a-z]{17}))"
+#define ARN_PATTERN_J \
+    "arn:aws(-[\\\\w]+)*:[a-z0-9-\\\\\\\\.]{0,63}:[a-z0-9-\\\\\\\\.]{0,63}:[0-9]{12}:(\\\\w|\\\\/|-){1,1011}"
+
+static void setup(void)
+{
+    lattice = awsval_model_builtin("vpc-lattice", NULL, NULL);
+    runner = awsval_model_builtin("apprunner", NULL, NULL);
+    awsval_model_err err;
+    kinds = awsval_model_load_file(AWSVAL_TEST_DATA_DIR "/models/kinds.json", NULL, &err);
+    cr_assert_not_null(lattice);
+    cr_assert_not_null(runner);
+    cr_assert_not_null(kinds, "%s", err.message);
+    ctx = awsval_ctx_create(NULL);
+    cr_assert_not_null(ctx);
+}
+
+static void teardown(void)
+{
+    awsval_ctx_free(ctx);
+    awsval_model_free(lattice);
+    awsval_model_free(runner);
+    awsval_model_free(kinds);
+}
+
+TestSuite(report, .init = setup, .fini = teardown);
+
+/* Renders into a fresh heap buffer of exactly the size asked for. */
+static char *render(const awsval_model *m, uint32_t style)
+{
+    size_t need = 0;
+    awsval_code rc = awsval_render(ctx, m, style, NULL, 0, &need);
+    cr_assert_eq(rc, AWSVAL_TOOSMALL, "probe: %s", awsval_err_name(rc));
+    cr_assert_gt(need, 0);
+    char *buf = malloc(need);
+    cr_assert_not_null(buf);
+    size_t need2 = 0;
+    rc = awsval_render(ctx, m, style, buf, need, &need2);
+    cr_assert_eq(rc, AWSVAL_OK, "style %u: %s", style, awsval_err_name(rc));
+    cr_assert_eq(need2, need);
+    cr_assert_eq(strlen(buf) + 1, need);
+    return buf;
+}
+
+/* Parses a rendered document; fails the test if it is not JSON. */
+static json_t *parse(const char *text)
+{
+    json_error_t je;
+    json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+    cr_assert_not_null(doc, "not JSON (%s at %d): %s", je.text, je.position, text);
+    return doc;
+}
+
+static void expect_style(const awsval_model *m, uint32_t style, const char *want)
+{
+    char *got = render(m, style);
+    cr_assert_str_eq(got, want, "style %u", style);
+    if (style != AWSVAL_REPORT_AWS && *got) json_decref(parse(got));
+    free(got);
+}
+
+static void check(const awsval_model *m, const char *op, const char *json, awsval_code want)
+{
+    awsval_code rc = awsval_check(ctx, m, op, json, strlen(json));
+    cr_assert_eq(rc, want, "%s: %s", json, awsval_err_name(rc));
+}
+
+static void expect_native(const awsval_model *m, int status, const char *type)
+{
+    int st = -1;
+    const char *t = NULL;
+    cr_assert_eq(awsval_native_error(ctx, m, &st, &t), AWSVAL_OK);
+    cr_assert_eq(st, status);
+    cr_assert_str_eq(t, type);
+    /* Either output may be NULL. */
+    cr_assert_eq(awsval_native_error(ctx, m, NULL, NULL), AWSVAL_OK);
+    cr_assert_eq(awsval_native_error(ctx, m, &st, NULL), AWSVAL_OK);
+    cr_assert_eq(awsval_native_error(ctx, m, NULL, &t), AWSVAL_OK);
+}
+
+/* ------------------------------------------------------------------------- valid request */
+
+Test(report, valid_request)
+{
+    check(lattice, DELETE, "{\"" SNSA_MEMBER "\":\"snsa-0123456789abcdefg\"}", AWSVAL_OK);
+    expect_style(lattice, AWSVAL_REPORT_AWS, "");
+    expect_style(lattice, AWSVAL_REPORT_NATIVE, "");
+    expect_style(lattice, AWSVAL_REPORT_SMITHY, "");
+    expect_style(lattice, AWSVAL_REPORT_JSON, "{\"valid\":true,\"total\":0,\"failures\":[]}");
+    expect_native(lattice, 0, "");
+}
+
+/* ------------------------------------------------------------------- vpc-lattice (restJson1) */
+
+#define SNSA_LEN_AWS                                                                              \
+    "Value 'snsa-1' at '" SNSA_MEMBER "' failed to satisfy constraint: Member must have length " \
+    "greater than or equal to 17"
+#define SNSA_PAT_AWS_J                                                                             \
+    "Value 'snsa-1' at '" SNSA_MEMBER "' failed to satisfy constraint: Member must satisfy regular " \
+    "expression pattern: " SNSA_PATTERN_J
+#define SNSA_LEN_SMITHY                                                                        \
+    "Value with length 6 at '/" SNSA_MEMBER "' failed to satisfy constraint: Member must have " \
+    "length between 17 and 2048, inclusive"
+#define SNSA_PAT_SMITHY_J                                                                        \
+    "Value at '/" SNSA_MEMBER "' failed to satisfy constraint: Member must satisfy regular " \
+    "expression pattern: " SNSA_PATTERN_J
+
+Test(report, lattice_all_styles)
+{
+    check(lattice, DELETE, "{\"" SNSA_MEMBER "\":\"snsa-1\"}", AWSVAL_INVALID);
+    expect_style(lattice, AWSVAL_REPORT_AWS,
+                 "2 validation errors detected: " SNSA_LEN_AWS "; Value 'snsa-1' at '" SNSA_MEMBER
+                 "' failed to satisfy constraint: Member must satisfy regular expression pattern: " SNSA_PATTERN);
+    expect_style(lattice, AWSVAL_REPORT_NATIVE,
+                 "{\"message\":\"2 validation errors detected: " SNSA_LEN_AWS "; " SNSA_PAT_AWS_J "\","
+                 "\"reason\":\"fieldValidationFailed\","
+                 "\"fieldList\":[{\"name\":\"" SNSA_MEMBER "\",\"message\":\"" SNSA_LEN_AWS "\"},"
+                 "{\"name\":\"" SNSA_MEMBER "\",\"message\":\"" SNSA_PAT_AWS_J "\"}]}");
+    expect_style(lattice, AWSVAL_REPORT_SMITHY,
+                 "{\"message\":\"2 validation errors detected. " SNSA_LEN_SMITHY "; " SNSA_PAT_SMITHY_J "\","
+                 "\"fieldList\":[{\"message\":\"" SNSA_LEN_SMITHY "\",\"path\":\"/" SNSA_MEMBER "\"},"
+                 "{\"message\":\"" SNSA_PAT_SMITHY_J "\",\"path\":\"/" SNSA_MEMBER "\"}]}");
+    expect_style(lattice, AWSVAL_REPORT_JSON,
+                 "{\"valid\":false,\"total\":2,\"failures\":["
+                 "{\"path\":\"/" SNSA_MEMBER "\",\"constraint\":\"length\",\"source\":\"model\",\"message\":\""
+                 SNSA_LEN_AWS "\",\"awsPath\":\"" SNSA_MEMBER "\",\"shape\":\"ServiceNetworkServiceAssociationIdentifier\","
+                 "\"offset\":46,\"length\":8},"
+                 "{\"path\":\"/" SNSA_MEMBER "\",\"constraint\":\"pattern\",\"source\":\"model\",\"message\":\""
+                 SNSA_PAT_AWS_J "\",\"awsPath\":\"" SNSA_MEMBER "\",\"shape\":\"ServiceNetworkServiceAssociationIdentifier\","
+                 "\"offset\":46,\"length\":8}]}");
+    expect_native(lattice, 400, "ValidationException");
+}
+
+Test(report, lattice_cannot_parse)
+{
+    check(lattice, DELETE, "{\"" SNSA_MEMBER "\":", AWSVAL_INVALID);
+    expect_style(lattice, AWSVAL_REPORT_AWS, "Unable to parse the request: value expected at byte 46");
+    expect_style(lattice, AWSVAL_REPORT_NATIVE,
+                 "{\"message\":\"Unable to parse the request: value expected at byte 46\",\"reason\":\"cannotParse\"}");
+    expect_style(lattice, AWSVAL_REPORT_SMITHY,
+                 "{\"message\":\"Unable to parse the request: value expected at byte 46\"}");
+    expect_style(lattice, AWSVAL_REPORT_JSON,
+                 "{\"valid\":false,\"total\":1,\"failures\":[{\"path\":\"\",\"constraint\":\"parse\",\"source\":"
+                 "\"model\",\"message\":\"Unable to parse the request: value expected at byte 46\",\"awsPath\":\"\","
+                 "\"offset\":46,\"length\":0}]}");
+    expect_native(lattice, 400, "ValidationException");
+}
+
+Test(report, lattice_type_error_is_cannot_parse)
+{
+    check(lattice, DELETE, "{\"" SNSA_MEMBER "\":5}", AWSVAL_INVALID);
+    expect_style(lattice, AWSVAL_REPORT_NATIVE,
+                 "{\"message\":\"1 validation error detected: Value '5' at '" SNSA_MEMBER "' failed to satisfy "
+                 "constraint: Member must be a string\",\"reason\":\"cannotParse\",\"fieldList\":[{\"name\":\""
+                 SNSA_MEMBER "\",\"message\":\"Value '5' at '" SNSA_MEMBER "' failed to satisfy constraint: "
+                 "Member must be a string\"}]}");
+    expect_native(lattice, 400, "ValidationException");
+}
+
+Test(report, lattice_required_and_unknown)
+{
+    check(lattice, DELETE, "{\"x\":[1,{\"y\":2}]}", AWSVAL_INVALID);
+    expect_style(lattice, AWSVAL_REPORT_AWS,
+                 "2 validation errors detected: Value at 'x' failed to satisfy constraint: Member is not defined "
+                 "by the service model; Value null at '" SNSA_MEMBER "' failed to satisfy constraint: Member must "
+                 "not be null");
+    expect_style(lattice, AWSVAL_REPORT_SMITHY,
+                 "{\"message\":\"2 validation errors detected. Value at '/x' failed to satisfy constraint: Member "
+                 "is not defined by the service model; Value at '/" SNSA_MEMBER "' failed to satisfy constraint: "
+                 "Member must not be null\",\"fieldList\":[{\"message\":\"Value at '/x' failed to satisfy "
+                 "constraint: Member is not defined by the service model\",\"path\":\"/x\"},{\"message\":\"Value "
+                 "at '/" SNSA_MEMBER "' failed to satisfy constraint: Member must not be null\",\"path\":\"/"
+                 SNSA_MEMBER "\"}]}");
+}
+
+/* --------------------------------------------------------------------- apprunner (awsJson1_0) */
+
+Test(report, apprunner_validation_exception)
+{
+    check(runner, DELVPC, "{\"VpcIngressConnectionArn\":\"x\"}", AWSVAL_INVALID);
+    expect_style(runner, AWSVAL_REPORT_NATIVE,
+                 "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"1 validation error "
+                 "detected: Value 'x' at 'VpcIngressConnectionArn' failed to satisfy constraint: Member must "
+                 "satisfy regular expression pattern: " ARN_PATTERN_J "\"}");
+    expect_native(runner, 400, "ValidationException");
+    check(runner, DELVPC, "{}", AWSVAL_INVALID);
+    expect_style(runner, AWSVAL_REPORT_NATIVE,
+                 "{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\"1 validation error "
+                 "detected: Value null at 'VpcIngressConnectionArn' failed to satisfy constraint: Member must not "
+                 "be null\"}");
+    expect_style(runner, AWSVAL_REPORT_AWS,
+                 "1 validation error detected: Value null at 'VpcIngressConnectionArn' failed to satisfy "
+                 "constraint: Member must not be null");
+}
+
+Test(report, apprunner_serialization_exception)
+{
+    check(runner, DELVPC, "{\"VpcIngressConnectionArn\":}", AWSVAL_INVALID);
+    expect_style(runner, AWSVAL_REPORT_NATIVE,
+                 "{\"__type\":\"com.amazon.coral.service#SerializationException\",\"Message\":\"Unable to parse "
+                 "the request: unexpected character '}' at byte 27\"}");
+    expect_native(runner, 400, "SerializationException");
+    /* A member of the wrong type cannot be read into the input either. */
+    check(runner, DELVPC, "{\"VpcIngressConnectionArn\":5}", AWSVAL_INVALID);
+    expect_style(runner, AWSVAL_REPORT_NATIVE,
+                 "{\"__type\":\"com.amazon.coral.service#SerializationException\",\"Message\":\"1 validation error "
+                 "detected: Value '5' at 'VpcIngressConnectionArn' failed to satisfy constraint: Member must be a "
+                 "string\"}");
+    expect_native(runner, 400, "SerializationException");
+    expect_style(runner, AWSVAL_REPORT_JSON,
+                 "{\"valid\":false,\"total\":1,\"failures\":[{\"path\":\"/VpcIngressConnectionArn\",\"constraint\":"
+                 "\"type\",\"source\":\"model\",\"message\":\"Value '5' at 'VpcIngressConnectionArn' failed to "
+                 "satisfy constraint: Member must be a string\",\"awsPath\":\"VpcIngressConnectionArn\",\"shape\":"
+                 "\"AppRunnerResourceArn\",\"offset\":27,\"length\":1}]}");
+}
+
+/* A rest-json model without a ValidationException shape: a bare message document. */
+Test(report, model_without_validation_exception)
+{
+    check(kinds, "Kinds", "{\"name\":\"a\",\"count\":11}", AWSVAL_INVALID);
+    expect_style(kinds, AWSVAL_REPORT_NATIVE,
+                 "{\"message\":\"1 validation error detected: Value '11' at 'count' failed to satisfy constraint: "
+                 "Member must have value less than or equal to 10\"}");
+    expect_style(kinds, AWSVAL_REPORT_SMITHY,
+                 "{\"message\":\"1 validation error detected. Value at '/count' failed to satisfy constraint: "
+                 "Member must be between 1 and 10, inclusive\",\"fieldList\":[{\"message\":\"Value at '/count' "
+                 "failed to satisfy constraint: Member must be between 1 and 10, inclusive\",\"path\":\"/count\"}]}");
+    expect_native(kinds, 400, "ValidationException");
+}
+
+/* ------------------------------------------------------------------- maps, keys, documented */
+
+Test(report, map_key_and_value_wording)
+{
+    check(lattice, CREATE,
+          "{\"serviceIdentifier\":\"svc-0123456789abcdefg\",\"serviceNetworkIdentifier\":\"sn-0123456789abcdefg\","
+          "\"tags\":{\"aws:x\":\"v\",\"k\":\"v#\"}}",
+          AWSVAL_INVALID);
+    expect_style(lattice, AWSVAL_REPORT_AWS,
+                 "2 validation errors detected: Value 'aws:x' at 'tags' failed to satisfy constraint: Map keys "
+                 "must satisfy constraint: [Member must not begin with 'aws:']; Value 'v#' at 'tags' failed to "
+                 "satisfy constraint: Map value must satisfy constraint: [Member must satisfy regular expression "
+                 "pattern: [\\p{L}\\p{N}\\p{Z}\\s_.:/=+\\-@]*]");
+    expect_style(lattice, AWSVAL_REPORT_SMITHY,
+                 "{\"message\":\"2 validation errors detected. Value at '/tags' failed to satisfy constraint: "
+                 "Member must not begin with 'aws:'; Value at '/tags/k' failed to satisfy constraint: Member must "
+                 "satisfy regular expression pattern: [\\\\p{L}\\\\p{N}\\\\p{Z}\\\\s_.:/=+\\\\-@]*\",\"fieldList\":["
+                 "{\"message\":\"Value at '/tags' failed to satisfy constraint: Member must not begin with 'aws:'\","
+                 "\"path\":\"/tags\"},{\"message\":\"Value at '/tags/k' failed to satisfy constraint: Member must "
+                 "satisfy regular expression pattern: [\\\\p{L}\\\\p{N}\\\\p{Z}\\\\s_.:/=+\\\\-@]*\",\"path\":"
+                 "\"/tags/k\"}]}");
+    char *j = render(lattice, AWSVAL_REPORT_JSON);
+    json_t *doc = parse(j);
+    json_t *f = json_object_get(doc, "failures");
+    cr_assert_eq(json_array_size(f), 2);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(f, 0), "source")), "documented");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(f, 0), "path")), "/tags/aws:x");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(f, 0), "constraint")), "pattern");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(f, 1), "path")), "/tags/k");
+    json_decref(doc);
+    free(j);
+}
+
+/* ------------------------------------------------------------- the done-when case, in full */
+
+Test(report, one_validation_exception_names_all_problems)
+{
+    /* serviceIdentifier "bad", 201 tags, one of them with an aws: key. */
+    size_t cap = 16384;
+    char *in = malloc(cap), *echo = malloc(cap);
+    int n = snprintf(in, cap, "{\"serviceIdentifier\":\"bad\",\"serviceNetworkIdentifier\":\"sn-0123456789abcdefg\","
+                              "\"tags\":{\"aws:x\":\"v\"");
+    int e = snprintf(echo, cap, "{aws:x=v");
+    for (int i = 0; i < 200; i++) {
+        n += snprintf(in + n, cap - (size_t)n, ",\"k%d\":\"v\"", i);
+        e += snprintf(echo + e, cap - (size_t)e, ", k%d=v", i);
+    }
+    snprintf(in + n, cap - (size_t)n, "}}");
+    snprintf(echo + e, cap - (size_t)e, "}");
+    check(lattice, CREATE, in, AWSVAL_INVALID);
+    cr_assert_eq(awsval_ctx_violation_count(ctx), 4);
+    expect_native(lattice, 400, "ValidationException");
+
+    const char *s1 = "Value 'bad' at 'serviceIdentifier' failed to satisfy constraint: Member must have length "
+                     "greater than or equal to 17";
+    const char *s2 = "Value 'bad' at 'serviceIdentifier' failed to satisfy constraint: Member must satisfy regular "
+                     "expression pattern: ((svc-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}"
+                     ":service/svc-[0-9a-z]{17}))";
+    const char *s3 = "Value 'aws:x' at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: "
+                     "[Member must not begin with 'aws:']";
+    char *s4 = malloc(cap);
+    snprintf(s4, cap, "Value '%s' at 'tags' failed to satisfy constraint: Member must have length less than "
+                      "or equal to 200", echo);
+    char *want = malloc(4 * cap);
+    snprintf(want, 4 * cap, "4 validation errors detected: %s; %s; %s; %s", s1, s2, s3, s4);
+    expect_style(lattice, AWSVAL_REPORT_AWS, want);
+
+    /* The native document: one ValidationException, every problem in message and fieldList. */
+    char *native = render(lattice, AWSVAL_REPORT_NATIVE);
+    json_t *doc = parse(native);
+    cr_assert_eq(json_object_size(doc), 3);
+    cr_assert_str_eq(json_string_value(json_object_get(doc, "message")), want);
+    cr_assert_str_eq(json_string_value(json_object_get(doc, "reason")), "fieldValidationFailed");
+    json_t *fl = json_object_get(doc, "fieldList");
+    cr_assert_eq(json_array_size(fl), 4);
+    const char *names[] = {"serviceIdentifier", "serviceIdentifier", "tags", "tags"};
+    const char *msgs[] = {s1, s2, s3, s4};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *it = json_array_get(fl, i);
+        cr_assert_eq(json_object_size(it), 2);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "name")), names[i]);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "message")), msgs[i]);
+    }
+    json_decref(doc);
+    free(native);
+
+    char *mj = render(lattice, AWSVAL_REPORT_JSON);
+    doc = parse(mj);
+    cr_assert(json_is_false(json_object_get(doc, "valid")));
+    cr_assert_eq(json_integer_value(json_object_get(doc, "total")), 4);
+    json_t *f = json_object_get(doc, "failures");
+    const char *kinds_want[] = {"length", "pattern", "pattern", "length"};
+    const char *paths[] = {"/serviceIdentifier", "/serviceIdentifier", "/tags/aws:x", "/tags"};
+    const char *sources[] = {"model", "model", "documented", "model"};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *it = json_array_get(f, i);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "constraint")), kinds_want[i]);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "path")), paths[i]);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "source")), sources[i]);
+        cr_assert_str_eq(json_string_value(json_object_get(it, "message")), msgs[i]);
+    }
+    json_decref(doc);
+    free(mj);
+
+    char *sm = render(lattice, AWSVAL_REPORT_SMITHY);
+    doc = parse(sm);
+    cr_assert_eq(json_array_size(json_object_get(doc, "fieldList")), 4);
+    const char *smithy_last = json_string_value(json_object_get(json_array_get(json_object_get(doc, "fieldList"), 3), "message"));
+    cr_assert_str_eq(smithy_last, "Value with length 201 at '/tags' failed to satisfy constraint: Member must have "
+                                  "length between 0 and 200, inclusive");
+    json_decref(doc);
+    free(sm);
+    free(in);
+    free(echo);
+    free(s4);
+    free(want);
+}
+
+/* ----------------------------------------------------------------------- escaping in JSON */
+
+Test(report, json_escaping_round_trips)
+{
+    /* A text of 10 code points (max 4) holding every character JSON must escape. */
+    const char *raw = "q\"\\/\n\t\x01\r\xC3\xA9\xF0\x9F\x98\x80";
+    json_t *req = json_pack("{s:s,s:s}", "name", "a", "text", raw);
+    char *in = json_dumps(req, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    check(kinds, "Kinds", in, AWSVAL_INVALID);
+    cr_assert_eq(awsval_ctx_violation_count(ctx), 1);
+    awsval_violation v = {.size = sizeof v};
+    awsval_ctx_violation(ctx, 0, &v);
+    cr_assert_eq(v.actual, 10);
+    cr_assert_str_eq(v.value, raw);
+    char want[600];
+    snprintf(want, sizeof want, "1 validation error detected: Value '%s' at 'text' failed to satisfy "
+                                "constraint: Member must have length less than or equal to 4", raw);
+    expect_style(kinds, AWSVAL_REPORT_AWS, want);
+    expect_style(kinds, AWSVAL_REPORT_NATIVE,
+                 "{\"message\":\"1 validation error detected: Value 'q\\\"\\\\/\\n\\t\\u0001\\r\xC3\xA9\xF0\x9F\x98\x80' "
+                 "at 'text' failed to satisfy constraint: Member must have length less than or equal to 4\"}");
+    uint32_t styles[] = {AWSVAL_REPORT_NATIVE, AWSVAL_REPORT_JSON};
+    for (size_t i = 0; i < 2; i++) {
+        char *out = render(kinds, styles[i]);
+        for (const char *p = out; *p; p++)
+            cr_assert_geq((unsigned char)*p, 0x20, "raw control character in %s", out);
+        json_t *doc = parse(out);
+        const char *msg = styles[i] == AWSVAL_REPORT_NATIVE
+                              ? json_string_value(json_object_get(doc, "message"))
+                              : json_string_value(json_object_get(json_array_get(json_object_get(doc, "failures"), 0), "message"));
+        /* The machine report's message is the one sentence, without the count. */
+        cr_assert_str_eq(msg, styles[i] == AWSVAL_REPORT_NATIVE ? want : want + strlen("1 validation error detected: "));
+        json_decref(doc);
+        free(out);
+    }
+    free(in);
+    json_decref(req);
+}
+
+/* ------------------------------------------------------------------------- buffer handling */
+
+Test(report, too_small_truncates_and_reports_need)
+{
+    check(lattice, DELETE, "{\"" SNSA_MEMBER "\":\"snsa-1\"}", AWSVAL_INVALID);
+    char *full = render(lattice, AWSVAL_REPORT_NATIVE);
+    size_t len = strlen(full);
+    char buf[2048];
+    size_t need = 0;
+    memset(buf, '#', sizeof buf);
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_NATIVE, buf, 10, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(need, len + 1);
+    cr_assert_str_eq(buf, "{\"message");
+    cr_assert_eq(buf[10], '#', "wrote past cap");
+    /* One byte short: all but the last character, and not valid JSON. */
+    memset(buf, '#', sizeof buf);
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_NATIVE, buf, len, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(strlen(buf), len - 1);
+    cr_assert_eq(strncmp(buf, full, len - 1), 0);
+    json_error_t je;
+    cr_assert_null(json_loads(buf, 0, &je));
+    /* Exactly enough. */
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_NATIVE, buf, len + 1, &need), AWSVAL_OK);
+    cr_assert_str_eq(buf, full);
+    /* cap 1: just the NUL. */
+    buf[0] = '#';
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, buf, 1, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(buf[0], '\0');
+    /* need may be NULL; buf may be NULL with cap 0. */
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, NULL, 0, NULL), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, NULL, 5, &need), AWSVAL_BADARG);
+    /* A valid result renders "" in the text styles: need is 1. */
+    check(lattice, DELETE, "{\"" SNSA_MEMBER "\":\"snsa-0123456789abcdefg\"}", AWSVAL_OK);
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, NULL, 0, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(need, 1);
+    free(full);
+}
+
+Test(report, render_before_check_and_with_other_model)
+{
+    awsval_ctx *fresh = awsval_ctx_create(NULL);
+    char buf[64];
+    size_t need = 7;
+    cr_assert_eq(awsval_render(fresh, lattice, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_NOCHECK);
+    cr_assert_eq(need, 0);
+    int st = 5;
+    cr_assert_eq(awsval_native_error(fresh, lattice, &st, NULL), AWSVAL_NOCHECK);
+    awsval_ctx_free(fresh);
+
+    check(lattice, DELETE, "{}", AWSVAL_INVALID);
+    cr_assert_eq(awsval_render(ctx, runner, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_BADARG);
+    cr_assert_eq(awsval_native_error(ctx, runner, &st, NULL), AWSVAL_BADARG);
+    cr_assert_eq(awsval_render(ctx, lattice, 0, buf, sizeof buf, &need), AWSVAL_BADARG);
+    cr_assert_eq(awsval_render(ctx, lattice, 5, buf, sizeof buf, &need), AWSVAL_BADARG);
+    /* A check that did not run (unknown operation) leaves nothing to render. */
+    check(lattice, "NoSuchOperation", "{}", AWSVAL_NOTFOUND);
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_NOCHECK);
+    cr_assert_eq(awsval_native_error(ctx, lattice, &st, NULL), AWSVAL_NOCHECK);
+    cr_assert_eq(awsval_check_value(ctx, lattice, "NoSuchShape", "1", 1), AWSVAL_NOTFOUND);
+    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_JSON, buf, sizeof buf, &need), AWSVAL_NOCHECK);
+}
+
+/* With max_violations, the count says all, the list holds what was kept. */
+Test(report, capped_violations)
+{
+    awsval_ctx_opts o = {.size = sizeof o, .max_violations = 1};
+    awsval_ctx *c = awsval_ctx_create(&o);
+    const char *j = "{\"name\":\"A\",\"count\":0}";
+    cr_assert_eq(awsval_check(c, kinds, "Kinds", j, strlen(j)), AWSVAL_INVALID);
+    char buf[1024];
+    cr_assert_eq(awsval_render(c, kinds, AWSVAL_REPORT_AWS, buf, sizeof buf, NULL), AWSVAL_OK);
+    cr_assert_str_eq(buf, "2 validation errors detected: Value 'A' at 'name' failed to satisfy constraint: Member "
+                          "must satisfy regular expression pattern: [a-z0-9]+");
+    cr_assert_eq(awsval_render(c, kinds, AWSVAL_REPORT_JSON, buf, sizeof buf, NULL), AWSVAL_OK);
+    json_t *doc = parse(buf);
+    cr_assert_eq(json_integer_value(json_object_get(doc, "total")), 2);
+    cr_assert_eq(json_array_size(json_object_get(doc, "failures")), 1);
+    json_decref(doc);
+    awsval_ctx_free(c);
+}
+
+/* Every style of every result here is JSON (or, for AWS, the message of the native one). */
+Test(report, every_style_parses)
+{
+    const char *inputs[] = {
+        "{}", "{\"name\":5}", "{\"name\":\"a\",\"labels\":{\"A\\\"B\":\"x\\u0000\"}}", "[", "\"\\ud800\"",
+        "{\"name\":\"a\",\"items\":[{\"x\":1},{\"name\":\"Z\",\"count\":99}],\"choice\":{}}",
+        "{\"name\":\"a\",\"secret\":\"S\\\"\",\"token\":\"123456\",\"data\":\"!\",\"when\":\"now\"}",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        awsval_code rc = awsval_check(ctx, kinds, "Kinds", inputs[i], strlen(inputs[i]));
+        cr_assert_eq(rc, AWSVAL_INVALID, "%s", inputs[i]);
+        for (uint32_t style = AWSVAL_REPORT_NATIVE; style <= AWSVAL_REPORT_JSON; style++) {
+            char *out = render(kinds, style);
+            json_decref(parse(out));
+            free(out);
+        }
+        char *aws = render(kinds, AWSVAL_REPORT_AWS);
+        char *nat = render(kinds, AWSVAL_REPORT_NATIVE);
+        json_t *doc = parse(nat);
+        cr_assert_str_eq(json_string_value(json_object_get(doc, "message")), aws);
+        json_decref(doc);
+        free(aws);
+        free(nat);
+    }
+}
