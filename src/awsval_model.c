@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <float.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 
 #include "awsval_internal.h"
+#include "awsval_json.h"
 
 /* ---------------------------------------------------------------- build state (Private) */
 
@@ -81,13 +81,13 @@ static void *push(builder *b, awsval__buf *arr, size_t size)
 
 /* Shortest decimal text that reads back as d: the model's "2.2" prints as 2.2, not
  * 2.2000000000000002. */
-static void number_text(char *out, size_t cap, json_t *v)
+static void number_text(char *out, size_t cap, const jv *v)
 {
-    if (json_is_integer(v)) {
-        snprintf(out, cap, "%" PRId64, (int64_t)json_integer_value(v));
+    if (jv_is(v, JV_INT)) {
+        snprintf(out, cap, "%" PRId64, (int64_t)jv_int(v));
         return;
     }
-    double d = json_real_value(v);
+    double d = jv_num(v);
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(out, cap, "%.*g", prec, d);
         if (strtod(out, NULL) == d) return;
@@ -114,15 +114,15 @@ static int32_t lookup(const builder *b, const char *name)
 
 /* Resolves {"shape": "Name"} to an index, or fails naming `owner` ("shape 'X'", "operation
  * 'Y'"). */
-static bool target_of(builder *b, json_t *ref, const char *owner, const char *what, int32_t *out)
+static bool target_of(builder *b, const jv *ref, const char *owner, const char *what, int32_t *out)
 {
-    json_t *s = json_object_get(ref, "shape");
-    if (!json_is_string(s))
+    const jv *s = jv_get(ref, "shape");
+    if (!jv_is(s, JV_STRING))
         return fail(b, AWSVAL_MODEL, 0, "%s: %s has no \"shape\" reference", owner, what);
-    *out = lookup(b, json_string_value(s));
+    *out = lookup(b, jv_str(s));
     if (*out < 0)
         return fail(b, AWSVAL_MODEL, 0, "%s: %s references unknown shape '%s'", owner, what,
-                    json_string_value(s));
+                    jv_str(s));
     return true;
 }
 
@@ -260,10 +260,10 @@ static bool is_integral_type(uint8_t t)
            t == AV_T_BIGINTEGER;
 }
 
-static bool read_bound(builder *b, awsval__shape *s, json_t *v, bool is_min, const char *name)
+static bool read_bound(builder *b, awsval__shape *s, const jv *v, bool is_min, const char *name)
 {
     if (!v) return true;
-    if (!json_is_number(v))
+    if (!jv_is_number(v))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s is not a number", name,
                     is_min ? "min" : "max");
     char text[40];
@@ -271,15 +271,15 @@ static bool read_bound(builder *b, awsval__shape *s, json_t *v, bool is_min, con
     bool ok = true;
     uint32_t t = intern_cstr(b, text, &ok);
     if (!ok) return false;
-    double d = json_number_value(v);
+    double d = jv_num(v);
     bool is_float = s->type == AV_T_FLOAT || s->type == AV_T_DOUBLE || s->type == AV_T_BIGDECIMAL;
     if (is_float) {
         s->flags |= AV_SF_FLOAT_RANGE;
         if (is_min) s->fmin = d; else s->fmax = d;
     }
     int64_t iv;
-    if (json_is_integer(v)) {
-        iv = (int64_t)json_integer_value(v);
+    if (jv_is(v, JV_INT)) {
+        iv = (int64_t)jv_int(v);
     } else if (is_float) {
         iv = 0;
     } else {
@@ -300,7 +300,7 @@ static bool read_bound(builder *b, awsval__shape *s, json_t *v, bool is_min, con
 }
 
 /* Builds "[a, b, c]" for the enum message, leaving out internal values. */
-static bool enum_text(builder *b, awsval__shape *s, json_t *internal)
+static bool enum_text(builder *b, awsval__shape *s, const jv *internal)
 {
     awsval__buf t = {0};
     bool ok = awsval__buf_put(&t, &b->m->alc, "[", 1);
@@ -318,10 +318,10 @@ static bool enum_text(builder *b, awsval__shape *s, json_t *internal)
             len = e->len;
             bool hidden = false;
             size_t k;
-            json_t *iv;
-            json_array_foreach(internal, k, iv) {
-                if (json_is_string(iv) && json_string_length(iv) == len &&
-                    memcmp(json_string_value(iv), txt, len) == 0)
+            const jv *iv;
+            JV_ARRAY_EACH(internal, k, iv) {
+                if (jv_is(iv, JV_STRING) && jv_strlen(iv) == len &&
+                    memcmp(jv_str(iv), txt, len) == 0)
                     hidden = true;
             }
             if (hidden) continue;
@@ -337,24 +337,24 @@ static bool enum_text(builder *b, awsval__shape *s, json_t *internal)
     return ok;
 }
 
-static bool read_enum(builder *b, awsval__shape *s, json_t *def, const char *name)
+static bool read_enum(builder *b, awsval__shape *s, const jv *def, const char *name)
 {
-    json_t *en = json_object_get(def, "enum");
+    const jv *en = jv_get(def, "enum");
     if (!en) return true;
-    if (!json_is_array(en)) return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum is not a list", name);
+    if (!jv_is(en, JV_ARRAY)) return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum is not a list", name);
     s->enum_first = LEN(b->enums, awsval__enum);
     size_t i;
-    json_t *v;
-    json_array_foreach(en, i, v) {
+    const jv *v;
+    JV_ARRAY_EACH(en, i, v) {
         awsval__enum *e = push(b, &b->enums, sizeof *e);
         if (!e) return false;
-        if (s->type == AV_T_STRING && json_is_string(v)) {
+        if (s->type == AV_T_STRING && jv_is(v, JV_STRING)) {
             bool ok = true;
-            e->str = intern(b, json_string_value(v), json_string_length(v), &ok);
-            e->len = (uint32_t)json_string_length(v);
+            e->str = intern(b, jv_str(v), jv_strlen(v), &ok);
+            e->len = (uint32_t)jv_strlen(v);
             if (!ok) return false;
-        } else if (is_integral_type(s->type) && json_is_integer(v)) {
-            e->num = (int64_t)json_integer_value(v);
+        } else if (is_integral_type(s->type) && jv_is(v, JV_INT)) {
+            e->num = (int64_t)jv_int(v);
             s->flags |= AV_SF_INT_ENUM;
         } else {
             return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum value %zu does not fit the type",
@@ -362,23 +362,23 @@ static bool read_enum(builder *b, awsval__shape *s, json_t *def, const char *nam
         }
         s->enum_count++;
     }
-    return enum_text(b, s, json_object_get(def, "internalEnumValues"));
+    return enum_text(b, s, jv_get(def, "internalEnumValues"));
 }
 
 static const char *location_names[] = {"", "uri", "querystring", "header", "headers"};
 
-static bool read_members(builder *b, uint32_t si, json_t *def, const char *name)
+static bool read_members(builder *b, uint32_t si, const jv *def, const char *name)
 {
-    json_t *ms = json_object_get(def, "members");
-    if (!json_is_object(ms))
+    const jv *ms = jv_get(def, "members");
+    if (!jv_is(ms, JV_OBJECT))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': structure without members", name);
-    json_t *req = json_object_get(def, "required");
-    if (req && !json_is_array(req))
+    const jv *req = jv_get(def, "required");
+    if (req && !jv_is(req, JV_ARRAY))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': required is not a list", name);
     uint32_t first = LEN(b->members, awsval__member), count = 0;
     const char *key;
-    json_t *ref;
-    json_object_foreach(ms, key, ref) {
+    const jv *ref;
+    JV_OBJECT_EACH(ms, key, ref) {
         awsval__member *mb = push(b, &b->members, sizeof *mb);
         if (!mb) return false;
         bool ok = true;
@@ -391,37 +391,37 @@ static bool read_members(builder *b, uint32_t si, json_t *def, const char *name)
         snprintf(what, sizeof what, "member '%s'", key);
         snprintf(owner, sizeof owner, "shape '%s'", name);
         if (!target_of(b, ref, owner, what, &mb->shape)) return false;
-        mb->sensitive = json_is_true(json_object_get(ref, "sensitive"));
-        json_t *loc = json_object_get(ref, "location");
-        if (json_is_string(loc)) {
+        mb->sensitive = jv_is_true(jv_get(ref, "sensitive"));
+        const jv *loc = jv_get(ref, "location");
+        if (jv_is(loc, JV_STRING)) {
             for (uint8_t l = 1; l < sizeof location_names / sizeof *location_names; l++)
-                if (strcmp(json_string_value(loc), location_names[l]) == 0) mb->location = l;
+                if (strcmp(jv_str(loc), location_names[l]) == 0) mb->location = l;
         }
-        if (json_is_true(json_object_get(def, "payload")) ||
-            (json_is_string(json_object_get(def, "payload")) &&
-             strcmp(json_string_value(json_object_get(def, "payload")), key) == 0))
+        if (jv_is_true(jv_get(def, "payload")) ||
+            (jv_is(jv_get(def, "payload"), JV_STRING) &&
+             strcmp(jv_str(jv_get(def, "payload")), key) == 0))
             mb->location = AV_LOC_PAYLOAD;
-        json_t *ln = json_object_get(ref, "locationName");
-        if (json_is_string(ln)) {
-            mb->location_name = intern_cstr(b, json_string_value(ln), &ok);
+        const jv *ln = jv_get(ref, "locationName");
+        if (jv_is(ln, JV_STRING)) {
+            mb->location_name = intern_cstr(b, jv_str(ln), &ok);
             if (!ok) return false;
         }
         count++;
     }
     size_t i;
-    json_t *r;
-    json_array_foreach(req, i, r) {
+    const jv *r;
+    JV_ARRAY_EACH(req, i, r) {
         bool found = false;
-        for (uint32_t k = 0; json_is_string(r) && k < count; k++) {
+        for (uint32_t k = 0; jv_is(r, JV_STRING) && k < count; k++) {
             awsval__member *mb = &ARR(b->members, awsval__member)[first + k];
-            if (strcmp(b->strings.data + mb->name, json_string_value(r)) == 0) {
+            if (strcmp(b->strings.data + mb->name, jv_str(r)) == 0) {
                 mb->required = 1;
                 found = true;
             }
         }
         if (!found)
             return fail(b, AWSVAL_MODEL, 0, "shape '%s': required member '%s' is not a member",
-                        name, json_is_string(r) ? json_string_value(r) : "?");
+                        name, jv_is(r, JV_STRING) ? jv_str(r) : "?");
     }
     awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
     s->member_first = first;
@@ -429,35 +429,35 @@ static bool read_members(builder *b, uint32_t si, json_t *def, const char *name)
     return true;
 }
 
-static bool read_shape(builder *b, uint32_t si, const char *name, json_t *def)
+static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
 {
     awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
-    json_t *type = json_object_get(def, "type");
-    if (!json_is_string(type))
+    const jv *type = jv_get(def, "type");
+    if (!jv_is(type, JV_STRING))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': no type", name);
     for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++)
-        if (strcmp(type_names[i].name, json_string_value(type)) == 0) s->type = type_names[i].type;
+        if (strcmp(type_names[i].name, jv_str(type)) == 0) s->type = type_names[i].type;
     if (!s->type)
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': unknown type '%s'", name,
-                    json_string_value(type));
+                    jv_str(type));
     s->pattern = -1;
     s->target = s->value = -1;
-    if (json_is_true(json_object_get(def, "sensitive"))) s->flags |= AV_SF_SENSITIVE;
-    if (json_is_true(json_object_get(def, "union"))) s->flags |= AV_SF_UNION;
-    if (json_is_true(json_object_get(def, "uniqueItems"))) s->flags |= AV_SF_UNIQUE;
-    if (!read_bound(b, s, json_object_get(def, "min"), true, name)) return false;
+    if (jv_is_true(jv_get(def, "sensitive"))) s->flags |= AV_SF_SENSITIVE;
+    if (jv_is_true(jv_get(def, "union"))) s->flags |= AV_SF_UNION;
+    if (jv_is_true(jv_get(def, "uniqueItems"))) s->flags |= AV_SF_UNIQUE;
+    if (!read_bound(b, s, jv_get(def, "min"), true, name)) return false;
     s = &ARR(b->shapes, awsval__shape)[si];
-    if (!read_bound(b, s, json_object_get(def, "max"), false, name)) return false;
+    if (!read_bound(b, s, jv_get(def, "max"), false, name)) return false;
     s = &ARR(b->shapes, awsval__shape)[si];
     if (!read_enum(b, s, def, name)) return false;
     s = &ARR(b->shapes, awsval__shape)[si];
-    json_t *pat = json_object_get(def, "pattern");
+    const jv *pat = jv_get(def, "pattern");
     if (pat) {
-        if (!json_is_string(pat) || s->type != AV_T_STRING)
+        if (!jv_is(pat, JV_STRING) || s->type != AV_T_STRING)
             return fail(b, AWSVAL_MODEL, 0, "shape '%s': pattern on a %s or not a string", name,
-                        json_string_value(type));
+                        jv_str(type));
         uint32_t mode = (b->flags & AWSVAL_MODEL_PATTERN_SEARCH) ? AWSVAL__RE_SEARCH : AWSVAL__RE_FULL;
-        int32_t p = add_pattern(b, json_string_value(pat), mode, name);
+        int32_t p = add_pattern(b, jv_str(pat), mode, name);
         if (p < 0) return false;
         ARR(b->shapes, awsval__shape)[si].pattern = p;
     }
@@ -468,12 +468,12 @@ static bool read_shape(builder *b, uint32_t si, const char *name, json_t *def)
     case AV_T_STRUCTURE:
         return read_members(b, si, def, name);
     case AV_T_LIST:
-        return target_of(b, json_object_get(def, "member"), owner, "list member",
+        return target_of(b, jv_get(def, "member"), owner, "list member",
                          &ARR(b->shapes, awsval__shape)[si].target);
     case AV_T_MAP:
-        return target_of(b, json_object_get(def, "key"), owner, "map key",
+        return target_of(b, jv_get(def, "key"), owner, "map key",
                          &ARR(b->shapes, awsval__shape)[si].target) &&
-               target_of(b, json_object_get(def, "value"), owner, "map value",
+               target_of(b, jv_get(def, "value"), owner, "map value",
                          &ARR(b->shapes, awsval__shape)[si].value);
     default:
         return true;
@@ -488,23 +488,28 @@ static bool read_shape(builder *b, uint32_t si, const char *name, json_t *def)
  * the whole value: they are our own statements of the documentation, not model text. */
 static bool merge_overlay(builder *b, const char *text, size_t len, const char *label)
 {
-    json_error_t je;
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!doc)
-        return fail(b, AWSVAL_MODEL, (size_t)je.position, "%s overlay: %s", label, je.text);
+    size_t pos;
+    char perr[128];
+    bool nomem;
+    jv_doc *od = jv_parse(text, len, &b->m->alc, &pos, perr, sizeof perr, &nomem);
+    if (!od) {
+        if (nomem) return NOMEM(b);
+        return fail(b, AWSVAL_MODEL, pos, "%s overlay: %s at byte %zu", label, perr, pos);
+    }
+    const jv *doc = jv_root(od);
     bool ok = true;
-    json_t *shapes = json_object_get(doc, "shapes");
-    if (!json_is_object(shapes)) {
+    const jv *shapes = jv_get(doc, "shapes");
+    if (!jv_is(shapes, JV_OBJECT)) {
         ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: no \"shapes\" object", label);
         goto out;
     }
     const char *name;
-    json_t *rules;
-    json_object_foreach(shapes, name, rules) {
+    const jv *rules;
+    JV_OBJECT_EACH(shapes, name, rules) {
         int32_t si = lookup(b, name);
         /* An overlay written for a service may name shapes an older model version lacks. */
         if (si < 0) continue;
-        if (!json_is_array(rules)) {
+        if (!jv_is(rules, JV_ARRAY)) {
             ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rules are not a list", label, name);
             goto out;
         }
@@ -515,33 +520,33 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
             goto out;
         }
         size_t i;
-        json_t *r;
-        json_array_foreach(rules, i, r) {
-            json_t *pat = json_object_get(r, "pattern"), *msg = json_object_get(r, "message");
-            json_t *mn = json_object_get(r, "min"), *mx = json_object_get(r, "max");
-            json_t *fp = json_object_get(r, "forbiddenPrefix");
+        const jv *r;
+        JV_ARRAY_EACH(rules, i, r) {
+            const jv *pat = jv_get(r, "pattern"), *msg = jv_get(r, "message");
+            const jv *mn = jv_get(r, "min"), *mx = jv_get(r, "max");
+            const jv *fp = jv_get(r, "forbiddenPrefix");
             awsval__doc_rule rule = {0};
             rule.min = rule.max = -1;
             rule.pattern = -1;
             char text_buf[600];
-            if (json_is_string(pat)) {
+            if (jv_is(pat, JV_STRING)) {
                 rule.kind = AWSVAL_KIND_PATTERN;
-                rule.pattern = add_pattern(b, json_string_value(pat), AWSVAL__RE_FULL, name);
+                rule.pattern = add_pattern(b, jv_str(pat), AWSVAL__RE_FULL, name);
                 if (rule.pattern < 0) { ok = false; goto out; }
                 snprintf(text_buf, sizeof text_buf,
                          "Member must satisfy regular expression pattern: %s",
-                         json_string_value(pat));
-            } else if (json_is_string(fp) && json_string_length(fp) > 0) {
+                         jv_str(pat));
+            } else if (jv_is(fp, JV_STRING) && jv_strlen(fp) > 0) {
                 rule.kind = AWSVAL_KIND_PATTERN;
-                rule.prefix = intern(b, json_string_value(fp), json_string_length(fp), &ok);
-                rule.prefix_len = (uint32_t)json_string_length(fp);
+                rule.prefix = intern(b, jv_str(fp), jv_strlen(fp), &ok);
+                rule.prefix_len = (uint32_t)jv_strlen(fp);
                 if (!ok) goto out;
                 snprintf(text_buf, sizeof text_buf, "Member must not begin with '%s'",
-                         json_string_value(fp));
-            } else if (json_is_integer(mn) || json_is_integer(mx)) {
+                         jv_str(fp));
+            } else if (jv_is(mn, JV_INT) || jv_is(mx, JV_INT)) {
                 rule.kind = AWSVAL_KIND_LENGTH;
-                rule.min = json_is_integer(mn) ? (int64_t)json_integer_value(mn) : -1;
-                rule.max = json_is_integer(mx) ? (int64_t)json_integer_value(mx) : -1;
+                rule.min = jv_is(mn, JV_INT) ? (int64_t)jv_int(mn) : -1;
+                rule.max = jv_is(mx, JV_INT) ? (int64_t)jv_int(mx) : -1;
                 if (rule.max >= 0)
                     snprintf(text_buf, sizeof text_buf,
                              "Member must have length less than or equal to %" PRId64, rule.max);
@@ -553,7 +558,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                           label, name, i);
                 goto out;
             }
-            rule.message = intern_cstr(b, json_is_string(msg) ? json_string_value(msg) : text_buf, &ok);
+            rule.message = intern_cstr(b, jv_is(msg, JV_STRING) ? jv_str(msg) : text_buf, &ok);
             if (!ok) goto out;
             awsval__doc_rule *d = push(b, &b->docs, sizeof *d);
             if (!d) { ok = false; goto out; }
@@ -562,7 +567,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
         }
     }
 out:
-    json_decref(doc);
+    jv_free(od);
     return ok;
 }
 
@@ -670,7 +675,7 @@ static void sort_ops(awsval_model *m)
 /* The service's answer to a bad request, from its own ValidationException shape when it has
  * one (its members name the fields and the reasons), else the Coral framework error of the
  * protocol. */
-static bool derive_native(builder *b, json_t *shapes)
+static bool derive_native(builder *b, const jv *shapes)
 {
     awsval_model *m = b->m;
     awsval__native *n = &m->native;
@@ -682,19 +687,19 @@ static bool derive_native(builder *b, json_t *shapes)
     bool ok = true;
     n->error_type = intern_cstr(b, "ValidationException", &ok);
     n->message_field = intern_cstr(b, "message", &ok);
-    json_t *ve = json_object_get(shapes, "ValidationException");
+    const jv *ve = jv_get(shapes, "ValidationException");
     if (!ok) return false;
-    if (!json_is_object(ve) || !json_is_true(json_object_get(ve, "exception"))) return true;
-    json_t *err = json_object_get(ve, "error");
-    json_t *code = json_object_get(err, "httpStatusCode");
-    if (json_is_integer(code)) n->status = (int)json_integer_value(code);
-    json_t *ms = json_object_get(ve, "members");
+    if (!jv_is(ve, JV_OBJECT) || !jv_is_true(jv_get(ve, "exception"))) return true;
+    const jv *err = jv_get(ve, "error");
+    const jv *code = jv_get(err, "httpStatusCode");
+    if (jv_is(code, JV_INT)) n->status = (int)jv_int(code);
+    const jv *ms = jv_get(ve, "members");
     const char *key;
-    json_t *ref;
-    json_object_foreach(ms, key, ref) {
-        const char *target = json_string_value(json_object_get(ref, "shape"));
-        json_t *ts = target ? json_object_get(shapes, target) : NULL;
-        const char *ttype = json_string_value(json_object_get(ts, "type"));
+    const jv *ref;
+    JV_OBJECT_EACH(ms, key, ref) {
+        const char *target = jv_str(jv_get(ref, "shape"));
+        const jv *ts = target ? jv_get(shapes, target) : NULL;
+        const char *ttype = jv_str(jv_get(ts, "type"));
         if (!ttype) continue;
         if (strcasecmp(key, "message") == 0) {
             n->message_field = intern_cstr(b, key, &ok);
@@ -702,21 +707,21 @@ static bool derive_native(builder *b, json_t *shapes)
             n->has_reason = true;
             n->reason_field = intern_cstr(b, key, &ok);
             size_t i;
-            json_t *v;
-            json_array_foreach(json_object_get(ts, "enum"), i, v) {
-                const char *e = json_string_value(v);
+            const jv *v;
+            JV_ARRAY_EACH(jv_get(ts, "enum"), i, v) {
+                const char *e = jv_str(v);
                 if (!e) continue;
                 if (strcasecmp(e, "cannotParse") == 0) n->reason_cannot_parse = intern_cstr(b, e, &ok);
                 if (strcasecmp(e, "fieldValidationFailed") == 0)
                     n->reason_field_failed = intern_cstr(b, e, &ok);
             }
         } else if (strcmp(ttype, "list") == 0) {
-            const char *fs = json_string_value(json_object_get(json_object_get(ts, "member"), "shape"));
-            json_t *fm = json_object_get(json_object_get(shapes, fs ? fs : ""), "members");
+            const char *fs = jv_str(jv_get(jv_get(ts, "member"), "shape"));
+            const jv *fm = jv_get(jv_get(shapes, fs ? fs : ""), "members");
             if (!fm) continue;
             n->has_field_list = true;
             n->field_list_field = intern_cstr(b, key, &ok);
-            n->field_path = json_object_get(fm, "path") != NULL;
+            n->field_path = jv_get(fm, "path") != NULL;
         }
     }
     return ok;
@@ -778,37 +783,43 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
     }
     m->alc = alc;
     builder b = {.m = m, .flags = o.flags, .err = err};
-    json_t *doc = NULL;
+    jv_doc *d = NULL;
     bool ok = awsval__buf_put(&b.strings, &alc, "", 1);
     if (!ok) { NOMEM(&b); goto done; }
 
-    json_error_t je;
-    doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-    if (!doc) {
-        ok = fail(&b, AWSVAL_MODEL, (size_t)je.position, "model JSON: %s (line %d, column %d)",
-                  je.text, je.line, je.column);
+    size_t pos;
+    char msg[128];
+    bool nomem;
+    d = jv_parse(json, len, &alc, &pos, msg, sizeof msg, &nomem);
+    if (!d) {
+        size_t line = 0, col = 0;
+        awsval_locate_pos(json, len, pos, &line, &col);
+        ok = nomem ? NOMEM(&b)
+                   : fail(&b, AWSVAL_MODEL, pos, "model JSON: %s at byte %zu (line %zu, column %zu)",
+                          msg, pos, line, col);
         goto done;
     }
-    json_t *meta = json_object_get(doc, "metadata"), *shapes = json_object_get(doc, "shapes");
-    json_t *opsj = json_object_get(doc, "operations");
-    if (!json_is_object(meta) || !json_is_object(shapes) || !json_is_object(opsj)) {
+    const jv *doc = jv_root(d);
+    const jv *meta = jv_get(doc, "metadata"), *shapes = jv_get(doc, "shapes");
+    const jv *opsj = jv_get(doc, "operations");
+    if (!jv_is(meta, JV_OBJECT) || !jv_is(shapes, JV_OBJECT) || !jv_is(opsj, JV_OBJECT)) {
         ok = fail(&b, AWSVAL_MODEL, 0, "not a botocore service model: metadata, operations and "
                                        "shapes objects are required");
         goto done;
     }
-    const char *proto = json_string_value(json_object_get(meta, "protocol"));
+    const char *proto = jv_str(jv_get(meta, "protocol"));
     const char *svc = service_name ? service_name
-                                   : json_string_value(json_object_get(meta, "endpointPrefix"));
-    const char *tp = json_string_value(json_object_get(meta, "targetPrefix"));
-    const char *jv = json_string_value(json_object_get(meta, "jsonVersion"));
+                                   : jv_str(jv_get(meta, "endpointPrefix"));
+    const char *tp = jv_str(jv_get(meta, "targetPrefix"));
+    const char *jver = jv_str(jv_get(meta, "jsonVersion"));
     m->protocol = intern_cstr(&b, proto ? proto : "", &ok);
     m->service = intern_cstr(&b, svc ? svc : "", &ok);
     m->target_prefix = intern_cstr(&b, tp ? tp : "", &ok);
-    m->json_version = intern_cstr(&b, jv ? jv : "", &ok);
+    m->json_version = intern_cstr(&b, jver ? jver : "", &ok);
     if (!ok) goto done;
 
     /* Shape names first, so that references resolve regardless of order. */
-    size_t count = json_object_size(shapes);
+    size_t count = jv_count(shapes);
     if (count > INT32_MAX / 2) { ok = fail(&b, AWSVAL_MODEL, 0, "too many shapes"); goto done; }
     m->shape_count = (uint32_t)count;
     b.names = awsval__calloc(&alc, count ? count : 1, sizeof *b.names);
@@ -818,9 +829,9 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         goto done;
     }
     const char *key;
-    json_t *def;
+    const jv *def;
     uint32_t si = 0;
-    json_object_foreach(shapes, key, def) {
+    JV_OBJECT_EACH(shapes, key, def) {
         awsval__shape *s = push(&b, &b.shapes, sizeof *s);
         s->name = intern_cstr(&b, key, &ok);
         if (!ok) goto done;
@@ -833,13 +844,13 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         b.name_index[i] = -1;
     }
     si = 0;
-    json_object_foreach(shapes, key, def) {
+    JV_OBJECT_EACH(shapes, key, def) {
         const char **hit = bsearch(&key, b.names, count, sizeof *b.names, cmp_names);
         b.name_index[hit - b.names] = (int32_t)si++;
     }
     si = 0;
-    json_object_foreach(shapes, key, def) {
-        if (!json_is_object(def)) { ok = fail(&b, AWSVAL_MODEL, 0, "shape '%s': not an object", key); goto done; }
+    JV_OBJECT_EACH(shapes, key, def) {
+        if (!jv_is(def, JV_OBJECT)) { ok = fail(&b, AWSVAL_MODEL, 0, "shape '%s': not an object", key); goto done; }
         if (!read_shape(&b, si++, key, def)) { ok = false; goto done; }
     }
 
@@ -847,13 +858,13 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         !merge_overlay(&b, builtin_overlay, builtin_overlay_len, "built-in")) { ok = false; goto done; }
     if (o.overlay && !merge_overlay(&b, o.overlay, o.overlay_len, "caller's")) { ok = false; goto done; }
 
-    json_t *op;
-    json_object_foreach(opsj, key, op) {
+    const jv *op;
+    JV_OBJECT_EACH(opsj, key, op) {
         awsval__operation *x = push(&b, &b.ops, sizeof *x);
         if (!x) { ok = false; goto done; }
         x->name = intern_cstr(&b, key, &ok);
         x->input = -1;
-        json_t *in = json_object_get(op, "input");
+        const jv *in = jv_get(op, "input");
         char owner[300];
         snprintf(owner, sizeof owner, "operation '%s'", key);
         if (in && !target_of(&b, in, owner, "input", &x->input)) { ok = false; goto done; }
@@ -861,9 +872,9 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
             ok = fail(&b, AWSVAL_MODEL, 0, "operation '%s': input is not a structure", key);
             goto done;
         }
-        json_t *http = json_object_get(op, "http");
-        const char *meth = json_string_value(json_object_get(http, "method"));
-        const char *uri = json_string_value(json_object_get(http, "requestUri"));
+        const jv *http = jv_get(op, "http");
+        const char *meth = jv_str(jv_get(http, "method"));
+        const char *uri = jv_str(jv_get(http, "requestUri"));
         x->method = intern_cstr(&b, meth ? meth : "POST", &ok);
         x->uri = intern_cstr(&b, uri ? uri : "/", &ok);
         if (!ok) goto done;
@@ -908,7 +919,7 @@ done:
     awsval__buf_free(&b.ops, &alc);
     awsval__free(&alc, b.names);
     awsval__free(&alc, b.name_index);
-    if (doc) json_decref(doc);
+    jv_free(d);
     if (!ok) {
         if (err->code == AWSVAL_OK) {
             err->code = AWSVAL_NOMEM;

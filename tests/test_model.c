@@ -135,12 +135,12 @@ Test(model, load_file_errors)
 
 Test(model, load_errors_name_shape_and_reason)
 {
-    load_fails("{", "model JSON: string or '}' expected near end of file (line 1, column 1)", 0);
+    load_fails("{", "model JSON: object key (a string) expected at byte 1 (line 1, column 2)", 0);
     load_fails("", "model JSON: ", 1);
     load_fails("[1,2]", "not a botocore service model: metadata, operations and shapes objects are required", 0);
     load_fails("{}", "not a botocore service model: metadata, operations and shapes objects are required", 0);
     load_fails("{\"metadata\":{},\"operations\":{},\"shapes\":{},\"shapes\":{}}",
-               "model JSON: duplicate object key near '\"shapes\"' (line 1, column 51)", 0);
+               "model JSON: duplicate key \"shapes\" in the object at byte 0 (line 1, column 1)", 0);
     load_fails(HEAD "{\"R\":{\"type\":\"structure\",\"members\":{\"x\":{\"shape\":\"Nope\"}}}}}",
                "shape 'R': member 'x' references unknown shape 'Nope'", 0);
     load_fails(HEAD "{\"S\":{\"type\":\"structure\",\"members\":{\"x\":{}}}}}",
