@@ -876,6 +876,21 @@ static void list(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         container_echo(s, &s->c->viols[before], start, (size_t)(s->p - start), vflags);
 }
 
+/* A number below the shape's min (below) or above its max. */
+static void range_violation(st *s, uint32_t nseg, int32_t si, uint32_t vflags, bool below,
+                            const char *echo, size_t echo_len, size_t off, size_t len)
+{
+    const awsval__shape *sh = &s->m->shapes[si];
+    awsval__viol *v = record(s, nseg, AWSVAL_KIND_RANGE, AWSVAL_SOURCE_MODEL, si, vflags, echo,
+                             echo_len, off, len);
+    if (v) {
+        v->bounds = below ? 1 : 2;
+        v->min_text = (sh->flags & AV_SF_MIN) ? sh->min_text : 0;
+        v->max_text = (sh->flags & AV_SF_MAX) ? sh->max_text : 0;
+    }
+    finish(s, v);
+}
+
 static bool is_int_type(uint8_t t)
 {
     return t == AV_T_BYTE || t == AV_T_SHORT || t == AV_T_INTEGER || t == AV_T_LONG;
@@ -926,16 +941,7 @@ static void number(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
                 finish(s, record(s, nseg, AWSVAL_KIND_ENUM, AWSVAL_SOURCE_MODEL, si, vflags, n.raw,
                                  n.len, off, n.len));
         }
-        if (below || above) {
-            awsval__viol *v = record(s, nseg, AWSVAL_KIND_RANGE, AWSVAL_SOURCE_MODEL, si, vflags,
-                                     n.raw, n.len, off, n.len);
-            if (v) {
-                v->bounds = below ? 1 : 2;
-                v->min_text = (sh->flags & AV_SF_MIN) ? sh->min_text : 0;
-                v->max_text = (sh->flags & AV_SF_MAX) ? sh->max_text : 0;
-            }
-            finish(s, v);
-        }
+        if (below || above) range_violation(s, nseg, si, vflags, below, n.raw, n.len, off, n.len);
         return;
     }
     if (!(sh->flags & (AV_SF_MIN | AV_SF_MAX))) return;
@@ -946,17 +952,7 @@ static void number(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         below = (sh->flags & AV_SF_MIN) && d < (double)sh->min;
         above = (sh->flags & AV_SF_MAX) && d > (double)sh->max;
     }
-    if (below || above) {
-        awsval__viol *v = record(s, nseg, AWSVAL_KIND_RANGE, AWSVAL_SOURCE_MODEL, si, vflags,
-                                 n.raw, n.len, off, n.len);
-        if (v) {
-            v->bounds = below ? 1 : 2;
-            v->is_float = 1;
-            v->min_text = (sh->flags & AV_SF_MIN) ? sh->min_text : 0;
-            v->max_text = (sh->flags & AV_SF_MAX) ? sh->max_text : 0;
-        }
-        finish(s, v);
-    }
+    if (below || above) range_violation(s, nseg, si, vflags, below, n.raw, n.len, off, n.len);
 }
 
 static void string_value(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
@@ -997,17 +993,7 @@ static void string_value(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
                                                                       : 0;
         if (inf || (v.len == 3 && memcmp(v.s, "NaN", 3) == 0)) {
             bool below = inf < 0 && (sh->flags & AV_SF_MIN), above = inf > 0 && (sh->flags & AV_SF_MAX);
-            if (below || above) {
-                awsval__viol *r = record(s, nseg, AWSVAL_KIND_RANGE, AWSVAL_SOURCE_MODEL, si, vflags,
-                                         v.s, v.len, off, v.raw_len);
-                if (r) {
-                    r->bounds = below ? 1 : 2;
-                    r->is_float = 1;
-                    r->min_text = (sh->flags & AV_SF_MIN) ? sh->min_text : 0;
-                    r->max_text = (sh->flags & AV_SF_MAX) ? sh->max_text : 0;
-                }
-                finish(s, r);
-            }
+            if (below || above) range_violation(s, nseg, si, vflags, below, v.s, v.len, off, v.raw_len);
             break;
         }
     }

@@ -276,9 +276,7 @@ typedef struct awsval__viol {
     int32_t shape;        /* shape index, or -1 */
     int32_t pattern;      /* model pattern index or -1 */
     uint32_t min_text, max_text; /* model string offsets (0 = none) */
-    int64_t min, max;     /* for Smithy's "between" wording */
-    uint8_t bounds;       /* 1 = min applies, 2 = max applies */
-    uint8_t is_float;
+    uint8_t bounds;       /* 1 = the value is below min, 2 = above max */
 } awsval__viol;
 
 /* Path segment of the value being checked. */
