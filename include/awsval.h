@@ -201,6 +201,10 @@ typedef struct awsval_ctx_opts {
     uint32_t match_limit;     /**< PCRE2 match limit per match; default 100000 */
     uint32_t depth_limit;     /**< PCRE2 depth limit per match; default 1000 */
     uint32_t heap_limit_kib;  /**< PCRE2 heap limit per match in KiB; default 1024 */
+    /** The match limit of one match is at most this times (the value's bytes + 1), so that the
+     *  pattern work on a whole request is linear in its size; default 32 (AWS patterns need at
+     *  most 8.5 on values they accept: see README). */
+    uint32_t match_limit_per_byte;
 } awsval_ctx_opts;
 
 /**

@@ -1070,7 +1070,7 @@ awsval_ctx *awsval_ctx_create(const awsval_ctx_opts *opts)
     c->alc = alc;
     o.alc = NULL;
     c->opts = o;
-    awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib};
+    awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte};
     c->rx = awsval__regex_scratch_create(&c->alc, &lim);
     c->path = awsval__calloc(&alc, o.max_depth + 2, sizeof *c->path);
     c->viols = awsval__calloc(&alc, o.max_violations, sizeof *c->viols);

@@ -1645,6 +1645,7 @@ struct awsval__regex {
 
 struct awsval__regex_scratch {
     awsval_alc alc;
+    uint32_t match_limit, per_byte;
     pcre2_general_context *gctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
@@ -1768,6 +1769,8 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     uint32_t dl = limits && limits->depth_limit ? limits->depth_limit : 1000u;
     uint32_t hl = limits && limits->heap_limit_kib ? limits->heap_limit_kib : 1024u;
     pcre2_set_match_limit(s->mctx, ml);
+    s->match_limit = ml;
+    s->per_byte = limits && limits->match_limit_per_byte ? limits->match_limit_per_byte : 32u;
     pcre2_set_depth_limit(s->mctx, dl);
     pcre2_set_heap_limit(s->mctx, hl);
     /* one pair: we only ask whether there is a match. Usable with any pattern. */
@@ -1804,6 +1807,11 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;
+    /* A limit per match alone lets many short values each burn it; scaled by the subject's
+     * length, the total is linear in the input. The factor leaves a wide margin: over every
+     * AWS pattern, a matching value never needed more than 8.5 units per byte. */
+    uint64_t scaled = (uint64_t)s->per_byte * ((uint64_t)len + 1);
+    pcre2_set_match_limit(s->mctx, scaled < s->match_limit ? (uint32_t)scaled : s->match_limit);
     /* The anchoring options were given at compile time, where JIT honours them. The JIT runs on
      * the scratch's stack (up to 1 MiB); deeper still fails with JIT_STACKLIMIT (= LIMIT). */
     if (re->jit) rc = pcre2_jit_match(re->code, sp, len, 0, 0, s->md, s->mctx);

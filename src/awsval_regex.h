@@ -28,6 +28,9 @@ typedef struct awsval__regex_limits {
     uint32_t match_limit; /* default 100000 */
     uint32_t depth_limit; /* default 1000 */
     uint32_t heap_limit_kib; /* default 1024 */
+    /* The match limit of one match is at most this times (subject bytes + 1): the work on a
+     * whole request is then linear in its size, whatever its values. Default 32. */
+    uint32_t match_limit_per_byte;
 } awsval__regex_limits;
 
 /* Translates a Java-dialect pattern into PCRE2 syntax with the same meaning.

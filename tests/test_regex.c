@@ -82,7 +82,7 @@ Test(regex_seed, tiny_match_limit) {
     const char *pat = "(a|aa)+(?:b|c)";
     awsval__regex *re = awsval__regex_compile(pat, strlen(pat), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
     cr_assert_not_null(re);
-    awsval__regex_limits lim = {5, 0, 0};
+    awsval__regex_limits lim = {5, 0, 0, 0};
     awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, &lim);
     cr_assert_not_null(s);
     const char *subj = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaax";
