@@ -119,6 +119,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "setup failed\n");
         return 1;
     }
+    /* Compile time, separately from checking: each built-in model, parsed, compiled, freed. */
+    for (size_t i = 0; i < awsval_builtin_count(); i++) {
+        const char *svc = awsval_builtin_name(i);
+        int reps = 0;
+        double t0 = now(), t1;
+        do {
+            awsval_model_free(awsval_model_builtin(svc, NULL, NULL));
+            reps++;
+            t1 = now();
+        } while (t1 - t0 < seconds / 4 || reps < 3);
+        printf("model %-12s load+compile %8.3f ms\n", svc, (t1 - t0) * 1e3 / reps);
+    }
     FILE *jf = json_out ? fopen(json_out, "w") : NULL;
     if (jf) fprintf(jf, "[");
     printf("awsval %s benchmark, %.1f s per case, one core\n", awsval_version_string(), seconds);

@@ -292,7 +292,8 @@ typedef struct awsval_violation {
                                   than or equal to 128" (a parse error's description for PARSE) */
     const char *value;       /**< the value as the service would echo it; NULL when it must not
                                   be echoed (sensitive, missing) */
-    const char *pattern;     /**< PATTERN: the model's pattern; else NULL */
+    const char *pattern;     /**< PATTERN, LIMIT: the pattern; NULL otherwise, and for a
+                                  documented rule that is not a regex (a forbidden prefix) */
     const char *min_text;    /**< LENGTH/RANGE: the lower bound as the model writes it, or NULL */
     const char *max_text;    /**< LENGTH/RANGE: the upper bound as the model writes it, or NULL */
     int64_t actual;          /**< LENGTH: the length found (code points, decoded bytes, entries);

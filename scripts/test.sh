@@ -3,7 +3,7 @@
 # build of the threaded tests. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh g++ python3-botocore default-jdk-headless
+bash scripts/deps.sh g++ clang libclang-rt-14-dev python3-botocore default-jdk-headless
 jobs=$(nproc)
 run() { # NAME CMAKE-ARGS... : configure, build, ctest
   local dir=$1; shift
@@ -25,11 +25,16 @@ if [ -n "$foreign" ]; then echo "unexpected exported symbols: $foreign"; exit 1;
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ctest --test-dir build --output-on-failure -j"$jobs"
 build/awsval_bench --seconds 0.2
+build/awsval_adversarial --seconds 0.2
 
-run build-asan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=address
+run build-asan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=address -DAWSVAL_BUILD_FUZZ_REPLAY=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 run build-tsan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=thread
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -R 'test_threads'
+# libFuzzer (clang, ASan+UBSan): a bounded run of every target, and replay of saved inputs.
+run build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAWSVAL_BUILD_FUZZERS=ON \
+  -DAWSVAL_BUILD_TESTS=OFF -DAWSVAL_BUILD_BENCH=OFF
+ctest --test-dir build-fuzz --output-on-failure -j"$jobs" -R '^fuzz_'
 echo "all test builds passed"

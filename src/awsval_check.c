@@ -1120,7 +1120,7 @@ static bool prepare(awsval_ctx *c, const awsval_model *m, size_t len)
         memset(c->keys, 0, c->keys_cap * sizeof *c->keys);
         c->gen = 1;
     }
-    size_t words = (m->max_members + 63) / 64;
+    size_t words = (m->max_members / 64 + 1);
     size_t seen = words * (c->opts.max_depth + 1);
     if (c->seen_cap < seen) {
         uint64_t *w = awsval__realloc(&c->alc, c->seen, c->seen_cap * sizeof *w, seen * sizeof *w);
@@ -1165,7 +1165,7 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const ch
 {
     if (!prepare(c, m, len)) return AWSVAL_NOMEM;
     st s = {.c = c, .m = m, .start = json, .p = json, .end = json + len,
-            .seen_words = (uint32_t)((m->max_members + 63) / 64)};
+            .seen_words = (uint32_t)((m->max_members / 64 + 1))};
     uint32_t nseg = 0, vflags = 0;
     if (tg.member >= 0) {
         const awsval__member *mb = &m->members[tg.member];

@@ -76,7 +76,7 @@ static void *push(builder *b, awsval__buf *arr, size_t size)
     return p;
 }
 
-#define ARR(buf, T) ((T *)(buf).data)
+#define ARR(buf, T) ((T *)(void *)(buf).data) /* allocator memory: aligned for any T */
 #define LEN(buf, T) ((uint32_t)((buf).len / sizeof(T)))
 
 /* Shortest decimal text that reads back as d: the model's "2.2" prints as 2.2, not
@@ -885,7 +885,7 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
     m->strings = b.strings.data;
     m->strings_len = b.strings.len;
     b.strings.data = NULL;
-#define TAKE(field, cnt, buf, T) m->field = (T *)b.buf.data; m->cnt = LEN(b.buf, T); b.buf.data = NULL;
+#define TAKE(field, cnt, buf, T) m->field = (T *)(void *)b.buf.data; m->cnt = LEN(b.buf, T); b.buf.data = NULL;
     TAKE(shapes, shape_count, shapes, awsval__shape)
     TAKE(members, member_count, members, awsval__member)
     TAKE(enums, enum_count, enums, awsval__enum)
