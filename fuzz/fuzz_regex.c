@@ -38,7 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pcre2_set_match_limit(g_mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(g_mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(g_mctx, HEAP_LIMIT_KIB);
-    awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB};
+    awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB, 0};
     g_scratch = awsval__regex_scratch_create(NULL, &lim);
     FUZZ_ASSERT(g_scratch != NULL, "scratch");
     return 0;

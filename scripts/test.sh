@@ -23,18 +23,18 @@ foreign=$(nm -D --defined-only build-shared/libawsval.so | awk '{print $3}' | gr
 if [ -n "$foreign" ]; then echo "unexpected exported symbols: $foreign"; exit 1; fi
 
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-ctest --test-dir build --output-on-failure -j"$jobs"
+ctest --no-tests=error --test-dir build --output-on-failure -j"$jobs"
 build/awsval_bench --seconds 0.2
 build/awsval_adversarial --seconds 0.2
 
 run build-asan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=address -DAWSVAL_BUILD_FUZZ_REPLAY=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+  ctest --no-tests=error --test-dir build-asan --output-on-failure -j"$jobs"
 
 run build-tsan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=thread
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -R 'test_threads'
+TSAN_OPTIONS=halt_on_error=1 ctest --no-tests=error --test-dir build-tsan --output-on-failure -R 'test_threads'
 # libFuzzer (clang, ASan+UBSan): a bounded run of every target, and replay of saved inputs.
 run build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAWSVAL_BUILD_FUZZERS=ON \
   -DAWSVAL_BUILD_TESTS=OFF -DAWSVAL_BUILD_BENCH=OFF
-ctest --test-dir build-fuzz --output-on-failure -j"$jobs" -R '^fuzz_'
+ctest --no-tests=error --test-dir build-fuzz --output-on-failure -j"$jobs" -R '^fuzz_'
 echo "all test builds passed"

@@ -259,8 +259,27 @@ extern const size_t awsval__builtin_total;
 /* Validates UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF).
  * Returns the number of code points, or -1 with *bad set to the offset of the bad byte. */
 int64_t awsval__utf8_count(const char *s, size_t n, size_t *bad);
-/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80); returns its length or 0. */
-size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n);
+/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80) per RFC 3629 table 3-7 (no
+ * overlongs, no surrogates, nothing past U+10FFFF); returns its length or 0. Inline: it runs
+ * once per non-ASCII code point of every request. */
+static inline size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned c = s[i];
+    if (c >= 0xC2 && c <= 0xDF) return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (i + 2 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80) ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (i + 3 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) ? 4 : 0;
+    }
+    return 0;
+}
 /* Encodes cp as UTF-8 into out (4 bytes at least); returns the byte count. */
 size_t awsval__utf8_put(char *out, uint32_t cp);
 

@@ -3,32 +3,6 @@
 
 #include "awsval_internal.h"
 
-/* Validates one multi-byte sequence starting at s[i] (s[i] >= 0x80), per RFC 3629 table 3-7.
- * Returns its length, or 0 if it is not well-formed. */
-size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n)
-{
-    unsigned c = s[i];
-    if (c >= 0xC2 && c <= 0xDF) {
-        return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (i + 2 >= n) return 0;
-        unsigned c1 = s[i + 1];
-        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        if (c1 < lo || c1 > hi || (s[i + 2] & 0xC0) != 0x80) return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (i + 3 >= n) return 0;
-        unsigned c1 = s[i + 1];
-        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        if (c1 < lo || c1 > hi || (s[i + 2] & 0xC0) != 0x80 || (s[i + 3] & 0xC0) != 0x80)
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 int64_t awsval__utf8_count(const char *str, size_t n, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
