@@ -513,15 +513,18 @@ static void doc_checks(st *s, uint32_t nseg, int32_t si, uint32_t vflags, const 
     const awsval__shape *sh = &s->m->shapes[si];
     for (uint32_t k = 0; k < sh->doc_count; k++) {
         const awsval__doc_rule *r = &s->m->docs[sh->doc_first + k];
-        if (r->kind == AWSVAL_KIND_PATTERN && r->pattern < 0) {
-            if (n >= r->prefix_len && memcmp(str, AV_STR(s->m, r->prefix), r->prefix_len) == 0) {
+        if (r->form == AV_DOC_REGEX) {
+            pattern_check(s, nseg, si, r->pattern, AWSVAL_SOURCE_DOCUMENTED, r->message, vflags,
+                          str, n, cps, off, len);
+        } else if (r->form == AV_DOC_PREFIX || r->form == AV_DOC_CHARSET) {
+            bool bad = r->form == AV_DOC_PREFIX
+                           ? n >= r->prefix_len && memcmp(str, AV_STR(s->m, r->prefix), r->prefix_len) == 0
+                           : !awsval__charset_all(&r->chars, s->m->bmp + (size_t)r->chars.bmp * AV_BMP_WORDS, str, n);
+            if (bad) {
                 awsval__viol *v = record(s, nseg, AWSVAL_KIND_PATTERN, AWSVAL_SOURCE_DOCUMENTED,
                                          si, vflags, str, n, off, len);
                 if (v) v->constraint = arena_put(s, AV_STR(s->m, r->message), strlen(AV_STR(s->m, r->message)));
             }
-        } else if (r->kind == AWSVAL_KIND_PATTERN) {
-            pattern_check(s, nseg, si, r->pattern, AWSVAL_SOURCE_DOCUMENTED, r->message, vflags,
-                          str, n, cps, off, len);
         } else if ((r->min >= 0 && cps < r->min) || (r->max >= 0 && cps > r->max)) {
             awsval__viol *v = record(s, nseg, AWSVAL_KIND_LENGTH, AWSVAL_SOURCE_DOCUMENTED, si,
                                      vflags, str, n, off, len);

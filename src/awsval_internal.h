@@ -121,14 +121,28 @@ enum awsval__type {
 /* Member locations (HTTP binding). */
 enum { AV_LOC_BODY = 0, AV_LOC_URI, AV_LOC_QUERY, AV_LOC_HEADER, AV_LOC_HEADERS, AV_LOC_PAYLOAD };
 
+/* A set of characters by Unicode general category (as documentation words it: "Unicode
+ * letters, digits, white space and _ . : / = +"), with a table for ASCII. */
+typedef struct awsval__charset {
+    uint64_t ascii[2];   /* ASCII members */
+    uint32_t categories; /* bit (1 << utf8proc category) for non-ASCII members */
+    bool space;          /* non-ASCII white space (U+0085, and Z by category) */
+    uint32_t bmp;        /* index of its BMP bitmap in model->bmp (AV_BMP_WORDS words each) */
+} awsval__charset;
+#define AV_BMP_WORDS (0x10000 / 64)
+
 /* A constraint stated by the documentation only (an overlay). */
 typedef struct awsval__doc_rule {
     uint32_t kind;     /* AWSVAL_KIND_LENGTH or AWSVAL_KIND_PATTERN */
+    uint8_t form;      /* AV_DOC_* */
     int64_t min, max;  /* LENGTH; -1 = no bound */
-    int32_t pattern;   /* PATTERN: index in model->patterns, or -1 for a forbidden prefix */
-    uint32_t prefix, prefix_len; /* PATTERN without a regex: the value must not begin with this */
+    int32_t pattern;   /* AV_DOC_REGEX: index in model->patterns */
+    uint32_t prefix, prefix_len; /* AV_DOC_PREFIX: the value must not begin with this */
+    awsval__charset chars;       /* AV_DOC_CHARSET: every character must be in the set */
+    uint32_t also, also_len;     /* AV_DOC_CHARSET: its extra ASCII characters (to share sets) */
     uint32_t message;  /* the constraint text (string offset) */
 } awsval__doc_rule;
+enum { AV_DOC_LENGTH = 1, AV_DOC_REGEX, AV_DOC_PREFIX, AV_DOC_CHARSET };
 
 typedef struct awsval__shape {
     uint32_t name;       /* string offset */
@@ -212,6 +226,7 @@ struct awsval_model {
     uint32_t pattern_count;
     awsval__doc_rule *docs;
     uint32_t doc_count;
+    uint64_t *bmp;          /* BMP bitmaps of the documented character sets */
     awsval__operation *ops; /* sorted by name */
     uint32_t op_count;
     uint32_t *op_table;     /* name hash -> operation index + 1 (0 = empty); size op_mask + 1 */
@@ -280,6 +295,15 @@ static inline size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n
     }
     return 0;
 }
+/* The mask of Unicode general categories named by `name` ("L" = every letter, "Lu" = upper
+ * case letters, ...), or 0 for an unknown name. (awsval_unicode.c) */
+uint32_t awsval__category_mask(const char *name);
+/* Fills cs->ascii and the BMP bitmap `bmp` (AV_BMP_WORDS words) from its categories and `space`,
+ * plus the extra ASCII characters `also`: a lookup per character while checking, instead of
+ * utf8proc's two-level tables. */
+void awsval__charset_finish(awsval__charset *cs, uint64_t *bmp, const char *also, size_t also_len);
+/* Whether every character of s (valid UTF-8) is in cs, whose BMP bitmap is `bmp`. */
+bool awsval__charset_all(const awsval__charset *cs, const uint64_t *bmp, const char *s, size_t n);
 /* Encodes cp as UTF-8 into out (4 bytes at least); returns the byte count. */
 size_t awsval__utf8_put(char *out, uint32_t cp);
 

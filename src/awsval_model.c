@@ -23,7 +23,7 @@
 typedef struct builder {
     awsval_model *m;
     awsval__buf strings;
-    awsval__buf shapes, members, mtable, enums, patterns, docs, ops;
+    awsval__buf shapes, members, mtable, enums, patterns, docs, ops, bmp;
     const char **names;  /* shape names, sorted, for lookup while building */
     int32_t *name_index; /* shape index of names[i] */
     uint32_t flags;
@@ -529,15 +529,57 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
             rule.min = rule.max = -1;
             rule.pattern = -1;
             char text_buf[600];
+            const jv *cs = jv_get(r, "characters");
             if (jv_is(pat, JV_STRING)) {
                 rule.kind = AWSVAL_KIND_PATTERN;
+                rule.form = AV_DOC_REGEX;
                 rule.pattern = add_pattern(b, jv_str(pat), AWSVAL__RE_FULL, name);
                 if (rule.pattern < 0) { ok = false; goto out; }
                 snprintf(text_buf, sizeof text_buf,
                          "Member must satisfy regular expression pattern: %s",
                          jv_str(pat));
+            } else if (jv_is(cs, JV_OBJECT)) {
+                /* {"categories": ["L", "N", "Z"], "whitespace": true, "also": "_.:/=+-@"} */
+                rule.kind = AWSVAL_KIND_PATTERN;
+                rule.form = AV_DOC_CHARSET;
+                size_t ci;
+                const jv *c;
+                JV_ARRAY_EACH(jv_get(cs, "categories"), ci, c) {
+                    uint32_t mask = jv_str(c) ? awsval__category_mask(jv_str(c)) : 0;
+                    if (!mask) {
+                        ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': unknown Unicode category '%s'",
+                                  label, name, jv_str(c) ? jv_str(c) : "?");
+                        goto out;
+                    }
+                    rule.chars.categories |= mask;
+                }
+                rule.chars.space = jv_is_true(jv_get(cs, "whitespace"));
+                const jv *also = jv_get(cs, "also");
+                /* Rules with the same set share one bitmap (tag keys and values, typically). */
+                const awsval__doc_rule *same = NULL;
+                for (uint32_t k = 0; k < LEN(b->docs, awsval__doc_rule) && !same; k++) {
+                    const awsval__doc_rule *o = &ARR(b->docs, awsval__doc_rule)[k];
+                    if (o->form == AV_DOC_CHARSET && o->chars.categories == rule.chars.categories &&
+                        o->chars.space == rule.chars.space && o->also_len == jv_strlen(also) &&
+                        memcmp(b->strings.data + o->also, jv_str(also) ? jv_str(also) : "", o->also_len) == 0)
+                        same = o;
+                }
+                rule.also = intern(b, jv_str(also) ? jv_str(also) : "", jv_strlen(also), &ok);
+                rule.also_len = (uint32_t)jv_strlen(also);
+                if (!ok) goto out;
+                if (same) {
+                    rule.chars = same->chars;
+                } else {
+                    rule.chars.bmp = (uint32_t)(b->bmp.len / (AV_BMP_WORDS * sizeof(uint64_t)));
+                    uint64_t *bits = push(b, &b->bmp, AV_BMP_WORDS * sizeof(uint64_t));
+                    if (!bits) { ok = false; goto out; }
+                    awsval__charset_finish(&rule.chars, bits, jv_str(also) ? jv_str(also) : "",
+                                           jv_strlen(also));
+                }
+                snprintf(text_buf, sizeof text_buf, "Member must contain only the documented characters");
             } else if (jv_is(fp, JV_STRING) && jv_strlen(fp) > 0) {
                 rule.kind = AWSVAL_KIND_PATTERN;
+                rule.form = AV_DOC_PREFIX;
                 rule.prefix = intern(b, jv_str(fp), jv_strlen(fp), &ok);
                 rule.prefix_len = (uint32_t)jv_strlen(fp);
                 if (!ok) goto out;
@@ -545,6 +587,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                          jv_str(fp));
             } else if (jv_is(mn, JV_INT) || jv_is(mx, JV_INT)) {
                 rule.kind = AWSVAL_KIND_LENGTH;
+                rule.form = AV_DOC_LENGTH;
                 rule.min = jv_is(mn, JV_INT) ? (int64_t)jv_int(mn) : -1;
                 rule.max = jv_is(mx, JV_INT) ? (int64_t)jv_int(mx) : -1;
                 if (rule.max >= 0)
@@ -554,7 +597,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                     snprintf(text_buf, sizeof text_buf,
                              "Member must have length greater than or equal to %" PRId64, rule.min);
             } else {
-                ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rule %zu has no pattern, forbiddenPrefix, min or max",
+                ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rule %zu has no pattern, characters, forbiddenPrefix, min or max",
                           label, name, i);
                 goto out;
             }
@@ -740,6 +783,7 @@ static void model_free(awsval_model *m)
     awsval__free(&m->alc, m->mtable);
     awsval__free(&m->alc, m->enums);
     awsval__free(&m->alc, m->docs);
+    awsval__free(&m->alc, m->bmp);
     awsval__free(&m->alc, m->ops);
     awsval__free(&m->alc, m->op_table);
     awsval__free(&m->alc, m->shape_table);
@@ -893,6 +937,8 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
     TAKE(docs, doc_count, docs, awsval__doc_rule)
     TAKE(ops, op_count, ops, awsval__operation)
 #undef TAKE
+    m->bmp = (uint64_t *)(void *)b.bmp.data;
+    b.bmp.data = NULL;
     mark_hiding(m);
     sort_ops(m);
     ok = build_member_tables(&b) &&
@@ -917,6 +963,7 @@ done:
     awsval__buf_free(&b.patterns, &alc);
     awsval__buf_free(&b.docs, &alc);
     awsval__buf_free(&b.ops, &alc);
+    awsval__buf_free(&b.bmp, &alc);
     awsval__free(&alc, b.names);
     awsval__free(&alc, b.name_index);
     jv_free(d);

@@ -351,7 +351,7 @@ Test(model, caller_overlay_errors)
     overlay_fails("{\"source\":\"x\"}", "caller's overlay: no \"shapes\" object");
     overlay_fails("{\"shapes\":{\"Name\":{}}}", "caller's overlay: shape 'Name': rules are not a list");
     overlay_fails("{\"shapes\":{\"Name\":[{\"message\":\"m\"}]}}",
-                  "caller's overlay: shape 'Name': rule 0 has no pattern, forbiddenPrefix, min or max");
+                  "caller's overlay: shape 'Name': rule 0 has no pattern, characters, forbiddenPrefix, min or max");
     overlay_fails("{\"shapes\":{\"Name\":[{\"pattern\":\"(\"}]}}", "shape 'Name': pattern '(' does not compile: ");
 }
 

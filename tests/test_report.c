@@ -260,15 +260,15 @@ Test(report, map_key_and_value_wording)
     expect_style(lattice, AWSVAL_REPORT_AWS,
                  "2 validation errors detected: Value 'aws:x' at 'tags' failed to satisfy constraint: Map keys "
                  "must satisfy constraint: [Member must not begin with 'aws:']; Value 'v#' at 'tags' failed to "
-                 "satisfy constraint: Map value must satisfy constraint: [Member must satisfy regular expression "
-                 "pattern: [\\p{L}\\p{N}\\p{Z}\\s_.:/=+\\-@]*]");
+                 "satisfy constraint: Map value must satisfy constraint: [Member must contain only Unicode letters, "
+                 "digits, white space, and any of the following symbols: _ . : / = + - @]");
     expect_style(lattice, AWSVAL_REPORT_SMITHY,
                  "{\"message\":\"2 validation errors detected. Value at '/tags' failed to satisfy constraint: "
                  "Member must not begin with 'aws:'; Value at '/tags/k' failed to satisfy constraint: Member must "
-                 "satisfy regular expression pattern: [\\\\p{L}\\\\p{N}\\\\p{Z}\\\\s_.:/=+\\\\-@]*\",\"fieldList\":["
+                 "contain only Unicode letters, digits, white space, and any of the following symbols: _ . : / = + - @\",\"fieldList\":["
                  "{\"message\":\"Value at '/tags' failed to satisfy constraint: Member must not begin with 'aws:'\","
                  "\"path\":\"/tags\"},{\"message\":\"Value at '/tags/k' failed to satisfy constraint: Member must "
-                 "satisfy regular expression pattern: [\\\\p{L}\\\\p{N}\\\\p{Z}\\\\s_.:/=+\\\\-@]*\",\"path\":"
+                 "contain only Unicode letters, digits, white space, and any of the following symbols: _ . : / = + - @\",\"path\":"
                  "\"/tags/k\"}]}");
     char *j = render(lattice, AWSVAL_REPORT_JSON);
     json_t *doc = parse(j);

@@ -12,6 +12,7 @@
 #include <utf8proc.h>
 
 #include "awsval.h"
+#include "awsval_regex.h"
 
 static awsval_model *kinds;
 static awsval_ctx *ctx;
@@ -353,4 +354,45 @@ Test(unicode, escapes_count_as_code_points)
         cr_assert_eq(v.kind, AWSVAL_KIND_LENGTH, "%s", j);
         cr_assert_eq(v.actual, cases[i].cps, "%s: %lld", j, (long long)v.actual);
     }
+}
+
+/* ------------------------------------------------------------ documented character sets */
+
+/* The tag rule "Unicode letters, digits, white space and _ . : / = + - @" is a character set
+ * checked with utf8proc's tables. Over every code point it must agree with PCRE2's reading of
+ * the same class, [\p{L}\p{N}\p{Z}\s_.:/=+\-@], except for characters assigned between PCRE2's
+ * Unicode version and utf8proc's, which the set accepts (the safe side: never reject more). */
+Test(unicode, tag_charset_agrees_with_pcre2_class)
+{
+    awsval_model *lattice = awsval_model_builtin("vpc-lattice", NULL, NULL);
+    cr_assert_not_null(lattice);
+    const char *cls = "[\\p{L}\\p{N}\\p{Z}\\s_.:/=+\\-@]";
+    awsval__regex *re = awsval__regex_compile(cls, strlen(cls), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
+    awsval__regex_scratch *sc = awsval__regex_scratch_create(NULL, NULL);
+    cr_assert(re && sc);
+    long agree = 0, set_only = 0, pcre2_only = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        char s[8];
+        size_t n = (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)s);
+        bool by_regex = awsval__regex_match(re, s, n, sc) == AWSVAL__RE_MATCH;
+        awsval_code rc = awsval_check_string(ctx, lattice, "TagValue", s, n);
+        bool by_set = rc == AWSVAL_OK;
+        if (by_set == by_regex) {
+            agree++;
+        } else if (by_set) {
+            set_only++;
+            /* Only newer assignments: unassigned in PCRE2's tables means category Cn there. */
+            cr_assert(utf8proc_category((utf8proc_int32_t)cp) != UTF8PROC_CATEGORY_CN, "U+%04X", cp);
+        } else {
+            pcre2_only++;
+            cr_assert_fail("U+%04X is in PCRE2's class but not in the documented set", cp);
+        }
+    }
+    cr_log_info("%ld code points agree, %ld accepted only by the set (newer Unicode)", agree, set_only);
+    /* Unicode 15.0 (utf8proc) added 4,489 characters over Unicode 14.0 (PCRE2 10.42). */
+    cr_assert_leq(set_only, 4489);
+    awsval__regex_free(re);
+    awsval__regex_scratch_free(sc);
+    awsval_model_free(lattice);
 }
