@@ -22,6 +22,19 @@ cmake --build build-shared -j"$jobs" --target awsval >/dev/null
 foreign=$(nm -D --defined-only build-shared/libawsval.so | awk '{print $3}' | grep -v '^awsval_' || true)
 if [ -n "$foreign" ]; then echo "unexpected exported symbols: $foreign"; exit 1; fi
 
+echo "=== install, then build a program against it with find_package(awsval) and pkg-config"
+rm -rf build-install
+cmake -S . -B build-install/build -DCMAKE_INSTALL_PREFIX="$PWD/build-install/prefix" -DAWSVAL_BUILD_TESTS=OFF \
+  -DAWSVAL_BUILD_BENCH=OFF -DAWSVAL_WERROR=ON >/dev/null
+cmake --build build-install/build -j"$jobs" >/dev/null
+cmake --install build-install/build >/dev/null
+cmake -S tests/consumer -B build-install/consumer -DCMAKE_PREFIX_PATH="$PWD/build-install/prefix" >/dev/null
+cmake --build build-install/consumer >/dev/null
+build-install/consumer/consumer
+PKG_CONFIG_PATH="$PWD/build-install/prefix/lib/pkgconfig" gcc -std=c11 -o build-install/consumer-pc \
+  tests/consumer/main.c $(PKG_CONFIG_PATH="$PWD/build-install/prefix/lib/pkgconfig" pkg-config --cflags --libs --static awsval)
+build-install/consumer-pc
+
 run build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ctest --no-tests=error --test-dir build --output-on-failure -j"$jobs"
 build/awsval_bench --seconds 0.2
