@@ -6,7 +6,7 @@
  * and invalid input found at the very end. The typical case is the 200 max-length tags request
  * (~190 KB). Prints ns per byte for each and the worst/typical ratio.
  *
- *   awsval_adversarial [--seconds S]
+ *   awsval_adversarial [--seconds S] [--case TEXT]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -73,8 +73,11 @@ static double measure(awsval_ctx *ctx, const awsval_model *m, const char *op, co
 int main(int argc, char **argv)
 {
     double seconds = 1.0;
-    for (int i = 1; i < argc; i++)
+    const char *only = NULL;
+    for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) only = argv[++i];
+    }
     awsval_model_err err;
     awsval_model *adv = awsval_model_load_buffer(model_json, sizeof model_json - 1, NULL, &err);
     awsval_model *lattice = awsval_model_builtin("vpc-lattice", NULL, &err);
@@ -148,6 +151,10 @@ int main(int argc, char **argv)
     double worst = 0;
     const char *worst_name = "";
     for (size_t i = 0; i < nc; i++) {
+        if (only && !strstr(cases[i].name, only)) {
+            free(cases[i].buf);
+            continue;
+        }
         double nsb = measure(ctx, adv, "Op", &cases[i], seconds, &rc);
         const char *why = "";
         if (rc == AWSVAL_INVALID && awsval_ctx_violation_count(ctx)) {

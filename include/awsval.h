@@ -202,8 +202,9 @@ typedef struct awsval_ctx_opts {
     uint32_t depth_limit;     /**< PCRE2 depth limit per match; default 1000 */
     uint32_t heap_limit_kib;  /**< PCRE2 heap limit per match in KiB; default 1024 */
     /** The match limit of one match is at most this times (the value's bytes + 1), so that the
-     *  pattern work on a whole request is linear in its size; default 32 (AWS patterns need at
-     *  most 8.5 on values they accept: see README). */
+     *  pattern work on a whole request is linear in its size; default 16 (AWS patterns need at
+     *  most 8.5 on values they accept, and a short value that hits the limit is decided by
+     *  PCRE2's DFA matcher: see README). */
     uint32_t match_limit_per_byte;
 } awsval_ctx_opts;
 
@@ -251,6 +252,54 @@ AWSVAL_API awsval_code awsval_check_string(awsval_ctx *ctx, const awsval_model *
                                            const char *target, const char *str, size_t len);
 
 /* ------------------------------------------------------------------------------------------ */
+/* HTTP requests (restJson1, awsJson1_0, awsJson1_1)                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/** One header field. Names compare case-insensitively. Borrowed for the call only. */
+typedef struct awsval_http_header {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+} awsval_http_header;
+
+/** An HTTP request as a gateway sees it. Every pointer is borrowed for the call only. */
+typedef struct awsval_http_request {
+    uint32_t size;            /**< sizeof(awsval_http_request) */
+    const char *method;       /**< "POST", ... */
+    size_t method_len;
+    const char *target;       /**< the request target: path and query ("/a/b?x=1") */
+    size_t target_len;
+    const awsval_http_header *headers;
+    size_t header_count;
+    const char *body;         /**< may be NULL when body_len is 0 */
+    size_t body_len;
+} awsval_http_request;
+
+/**
+ * Checks an HTTP request against a model: finds the operation as the protocol does (restJson1:
+ * the method and the operations' requestUri templates; awsJson: X-Amz-Target), binds labels,
+ * query parameters, headers and the body to the operation's input, and checks it. Members the
+ * model does not define are ignored, as services ignore them (AWSVAL_CHECK_IGNORE_UNKNOWN is
+ * implied). Thread-safe when `ctx` is not used by another thread at the same time.
+ * @return AWSVAL_OK, AWSVAL_INVALID (violations recorded, including no matching operation:
+ *         see awsval_render_http), AWSVAL_BADARG or AWSVAL_NOMEM.
+ */
+AWSVAL_API awsval_code awsval_check_http(awsval_ctx *ctx, const awsval_model *model,
+                                         const awsval_http_request *request);
+
+/** The operation that the last awsval_check_http routed to, or NULL. Model lifetime. */
+AWSVAL_API const char *awsval_ctx_operation(const awsval_ctx *ctx);
+
+/**
+ * Renders the whole HTTP/1.1 response the service would send for the last check (status line,
+ * headers with Content-Type, Content-Length and x-amzn-ErrorType, blank line, body), or ""
+ * for a valid request. Same contract as awsval_render.
+ */
+AWSVAL_API awsval_code awsval_render_http(const awsval_ctx *ctx, const awsval_model *model,
+                                          char *buf, size_t cap, size_t *need);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Violations                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -266,6 +315,7 @@ AWSVAL_API awsval_code awsval_check_string(awsval_ctx *ctx, const awsval_model *
 #define AWSVAL_KIND_PARSE    9u /**< the input is not strict JSON (or is over a limit) */
 #define AWSVAL_KIND_LIMIT   10u /**< a pattern match hit a PCRE2 limit: not decided */
 #define AWSVAL_KIND_UNIQUE  11u /**< a list marked uniqueItems holds two equal items */
+#define AWSVAL_KIND_OPERATION 12u /**< HTTP: no operation matches the request */
 
 /* Where a constraint comes from. */
 #define AWSVAL_SOURCE_MODEL      0u /**< the service model */

@@ -25,9 +25,13 @@ typedef struct st {
     uint32_t objects;   /* objects opened so far: ids for the duplicate-key table */
     size_t text_top;    /* bytes of ctx->text in use (keys of open objects, then one value) */
     size_t seen_top;    /* words of ctx->seen in use */
+    size_t item_top;    /* entries of ctx->items in use */
     uint32_t seen_words;
     bool stop;          /* a parse error: unwind */
     bool nomem;
+    const awsval__bound *bound; /* HTTP-bound members of the top-level input */
+    size_t nbound;
+    bool http;          /* the top-level input comes from an HTTP request */
 } st;
 
 /* How a value is being checked: which member or map position it is, for paths and wording. */
@@ -607,6 +611,8 @@ static bool rfc3339(const char *p, size_t n)
 /* ------------------------------------------------------------------ descent (Private) */
 
 static void value(st *s, int32_t si, uint32_t nseg, uint32_t vflags);
+static void range_violation(st *s, uint32_t nseg, int32_t si, uint32_t vflags, bool below,
+                            const char *echo, size_t echo_len, size_t off, size_t len);
 
 static const char *const type_words[] = {
     [AV_T_STRUCTURE] = "a structure", [AV_T_LIST] = "a list", [AV_T_MAP] = "a map",
@@ -711,6 +717,181 @@ static int next_item(st *s, char close)
     return -1;
 }
 
+/* ------------------------------------------------------------ HTTP-bound members (Private) */
+
+/* An HTTP timestamp: RFC 3339, IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") or epoch seconds.
+ * Any of the three is accepted wherever the member is bound: on the safe side. */
+static bool http_date(const char *p, size_t n)
+{
+    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (n != 29 || p[3] != ',' || p[4] != ' ' || p[7] != ' ' || p[11] != ' ' || p[16] != ' ' ||
+        p[19] != ':' || p[22] != ':' || p[25] != ' ' || memcmp(p + 26, "GMT", 3) != 0)
+        return false;
+    bool day = false, month = false;
+    for (int i = 0; i < 7; i++) day |= memcmp(p, days[i], 3) == 0;
+    for (int i = 0; i < 12; i++) month |= memcmp(p + 8, months[i], 3) == 0;
+    return day && month && digits(p + 5, 2) && digits(p + 12, 4) && digits(p + 17, 2) &&
+           digits(p + 20, 2) && digits(p + 23, 2);
+}
+
+/* An integer in decimal text, as the restJson1 protocol writes them outside the body. */
+static bool text_int(const char *p, size_t n, int64_t *out)
+{
+    size_t i = p && n && p[0] == '-' ? 1 : 0;
+    if (i == n || n - i > 19) return false;
+    uint64_t acc = 0;
+    for (size_t k = i; k < n; k++) {
+        if (p[k] < '0' || p[k] > '9') return false;
+        acc = acc * 10 + (uint64_t)(p[k] - '0');
+    }
+    if (acc > (uint64_t)INT64_MAX + (i ? 1 : 0)) return false;
+    *out = i ? (int64_t)(0 - acc) : (int64_t)acc;
+    return true;
+}
+
+/* Records a type violation for a bound string that does not read as the member's type. */
+static void bound_type(st *s, uint32_t nseg, int32_t si, uint32_t vflags, const char *str, size_t n)
+{
+    finish(s, record(s, nseg, AWSVAL_KIND_TYPE, AWSVAL_SOURCE_MODEL, si, vflags, str, n, 0, n));
+}
+
+/* Checks one bound string as a value of shape si. */
+static void bound_scalar(st *s, uint32_t nseg, int32_t si, uint32_t vflags, const char *str, size_t n)
+{
+    const awsval__shape *sh = &s->m->shapes[si];
+    switch (sh->type) {
+    case AV_T_STRING: {
+        int64_t cps = awsval__utf8_count(str, n, NULL);
+        if (cps < 0) bound_type(s, nseg, si, vflags, NULL, 0);
+        else string_checks(s, nseg, si, vflags, str, n, cps, 0, n);
+        return;
+    }
+    case AV_T_BOOLEAN:
+        if (!((n == 4 && memcmp(str, "true", 4) == 0) || (n == 5 && memcmp(str, "false", 5) == 0)))
+            bound_type(s, nseg, si, vflags, str, n);
+        return;
+    case AV_T_BYTE:
+    case AV_T_SHORT:
+    case AV_T_INTEGER:
+    case AV_T_LONG:
+    case AV_T_BIGINTEGER: {
+        int64_t v;
+        int64_t lo = sh->type == AV_T_BYTE ? INT8_MIN : sh->type == AV_T_SHORT ? INT16_MIN
+                   : sh->type == AV_T_INTEGER ? INT32_MIN : INT64_MIN;
+        int64_t hi = sh->type == AV_T_BYTE ? INT8_MAX : sh->type == AV_T_SHORT ? INT16_MAX
+                   : sh->type == AV_T_INTEGER ? INT32_MAX : INT64_MAX;
+        if (!text_int(str, n, &v) || v < lo || v > hi) {
+            if (sh->type != AV_T_BIGINTEGER || !text_int(str, n, &v)) bound_type(s, nseg, si, vflags, str, n);
+            return;
+        }
+        bool below = (sh->flags & AV_SF_MIN) && v < sh->min, above = (sh->flags & AV_SF_MAX) && v > sh->max;
+        if (below || above) range_violation(s, nseg, si, vflags, below, str, n, 0, n);
+        return;
+    }
+    case AV_T_FLOAT:
+    case AV_T_DOUBLE:
+    case AV_T_BIGDECIMAL: {
+        char buf[64];
+        if (n == 0 || n >= sizeof buf) {
+            bound_type(s, nseg, si, vflags, str, n);
+            return;
+        }
+        memcpy(buf, str, n);
+        buf[n] = '\0';
+        char *e;
+        double d = strtod(buf, &e);
+        bool special = strcmp(buf, "NaN") == 0 || strcmp(buf, "Infinity") == 0 || strcmp(buf, "-Infinity") == 0;
+        if (*e && !special) {
+            bound_type(s, nseg, si, vflags, str, n);
+            return;
+        }
+        bool below = (sh->flags & AV_SF_MIN) && d < ((sh->flags & AV_SF_FLOAT_RANGE) ? sh->fmin : (double)sh->min);
+        bool above = (sh->flags & AV_SF_MAX) && d > ((sh->flags & AV_SF_FLOAT_RANGE) ? sh->fmax : (double)sh->max);
+        if (below || above) range_violation(s, nseg, si, vflags, below, str, n, 0, n);
+        return;
+    }
+    case AV_T_TIMESTAMP: {
+        int64_t v;
+        char buf[64];
+        bool epoch = false;
+        if (n > 0 && n < sizeof buf) {
+            memcpy(buf, str, n);
+            buf[n] = '\0';
+            char *e;
+            (void)strtod(buf, &e);
+            epoch = *e == '\0';
+        }
+        if (!rfc3339(str, n) && !http_date(str, n) && !epoch && !text_int(str, n, &v))
+            bound_type(s, nseg, si, vflags, str, n);
+        return;
+    }
+    case AV_T_BLOB: {
+        int64_t bytes = base64_len(str, n);
+        if (bytes < 0) bound_type(s, nseg, si, vflags, str, n);
+        else length_check(s, nseg, si, vflags, bytes, str, n, 0, n);
+        return;
+    }
+    default:
+        bound_type(s, nseg, si, vflags, str, n);
+    }
+}
+
+/* Checks the members bound from the HTTP request (grouped by member), marking them set. */
+static void bound_members(st *s, const awsval__shape *sh, uint64_t *seen, uint32_t *set)
+{
+    const awsval_model *m = s->m;
+    for (size_t i = 0; i < s->nbound;) {
+        const awsval__bound *b = &s->bound[i];
+        size_t k = i;
+        while (k < s->nbound && s->bound[k].member == b->member) k++;
+        const awsval__member *mb = &m->members[b->member];
+        const awsval__shape *ms = &m->shapes[mb->shape];
+        uint32_t bit = (uint32_t)b->member - sh->member_first;
+        seen[bit / 64] |= 1ull << (bit % 64);
+        (*set)++;
+        uint32_t vflags = mb->sensitive ? AWSVAL_VIOLATION_SENSITIVE : 0;
+        s->c->path[0] = (awsval__seg){AV_SEG_MEMBER, false, AV_STR(m, mb->name), mb->name_len, 0};
+        if (ms->type == AV_T_LIST) {
+            for (size_t j = i; j < k; j++) {
+                s->c->path[1] = (awsval__seg){AV_SEG_INDEX, false, NULL, 0, (uint32_t)(j - i)};
+                bound_scalar(s, 2, ms->target, vflags, s->bound[j].val, s->bound[j].val_len);
+            }
+            length_check(s, 1, mb->shape, vflags, (int64_t)(k - i), NULL, 0, 0, 0);
+            if (ms->flags & AV_SF_UNIQUE) {
+                bool dup = false;
+                for (size_t x = i; x < k && !dup; x++)
+                    for (size_t y = x + 1; y < k && !dup; y++)
+                        dup = s->bound[x].val_len == s->bound[y].val_len &&
+                              memcmp(s->bound[x].val, s->bound[y].val, s->bound[x].val_len) == 0;
+                if (dup)
+                    finish(s, record(s, 1, AWSVAL_KIND_UNIQUE, AWSVAL_SOURCE_MODEL, mb->shape, vflags,
+                                     NULL, 0, 0, 0));
+            }
+        } else if (ms->type == AV_T_MAP) {
+            bool hide = (m->shapes[ms->target].flags & AV_SF_HIDES) != 0;
+            for (size_t j = i; j < k; j++) {
+                const awsval__bound *e = &s->bound[j];
+                s->c->path[1] = (awsval__seg){AV_SEG_KEY, hide, e->key, e->key_len, 0};
+                if (m->shapes[ms->target].type == AV_T_STRING) {
+                    int64_t cps = awsval__utf8_count(e->key, e->key_len, NULL);
+                    if (cps >= 0)
+                        string_checks(s, 2, ms->target, vflags | AWSVAL_VIOLATION_MAP_KEY | (hide ? AWSVAL_VIOLATION_SENSITIVE : 0),
+                                      e->key, e->key_len, cps, 0, e->key_len);
+                }
+                int32_t vs = ms->value;
+                if (m->shapes[vs].type == AV_T_LIST) vs = m->shapes[vs].target;
+                bound_scalar(s, 2, vs, vflags | AWSVAL_VIOLATION_MAP_VALUE, e->val, e->val_len);
+            }
+            length_check(s, 1, mb->shape, vflags, (int64_t)(k - i), NULL, 0, 0, 0);
+        } else {
+            bound_scalar(s, 1, mb->shape, vflags, b->val, b->val_len);
+        }
+        i = k;
+    }
+}
+
 /* Records the required members of structure sh that are not set in `seen` (NULL: none set). */
 static void missing_required(st *s, const awsval__shape *sh, uint32_t nseg, const uint64_t *seen,
                              size_t off)
@@ -749,6 +930,10 @@ static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
             uint32_t h;
             if (!object_key(s, obj, &k, &h)) return;
             int32_t mi = sh ? awsval__find_member(m, sh, k.s, k.len, h) : -1;
+            /* Over HTTP, a member bound to the URI, query or headers is not read from the body. */
+            if (s->http && nseg == 0 && mi >= 0 && m->members[mi].location != AV_LOC_BODY &&
+                m->members[mi].location != AV_LOC_PAYLOAD)
+                mi = -1;
             awsval__seg *g = &s->c->path[nseg];
             g->kind = AV_SEG_MEMBER;
             g->name = k.s;
@@ -770,7 +955,7 @@ static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
                 const char *vs = s->p;
                 value(s, -1, nseg + 1, vflags & AWSVAL_VIOLATION_SENSITIVE);
                 if (s->stop) return;
-                if (sh && !(s->c->opts.flags & AWSVAL_CHECK_IGNORE_UNKNOWN))
+                if (sh && !s->http && !(s->c->opts.flags & AWSVAL_CHECK_IGNORE_UNKNOWN))
                     finish(s, record(s, nseg + 1, AWSVAL_KIND_UNKNOWN, AWSVAL_SOURCE_MODEL, si,
                                      vflags & AWSVAL_VIOLATION_SENSITIVE, NULL, 0,
                                      (size_t)(vs - s->start), (size_t)(s->p - vs)));
@@ -781,6 +966,7 @@ static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
             if (r == 0) break;
         }
     }
+    if (sh && s->http && nseg == 0) bound_members(s, sh, seen, &set);
     if (sh) {
         missing_required(s, sh, nseg, seen, (size_t)(start - s->start));
         if ((sh->flags & AV_SF_UNION) && set != 1) {
@@ -842,11 +1028,213 @@ static void map(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         container_echo(s, &s->c->viols[before], start, (size_t)(s->p - start), vflags);
 }
 
+/* ------------------------------------------------ structural equality (uniqueItems) (Private) */
+
+/* These read values the scanner has already validated, so they check nothing. */
+
+static const char *j_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') p++;
+    return p;
+}
+
+/* The next code point of a string body at p (after the quote); NULL at the closing quote. */
+static const char *j_char(const char *p, uint32_t *cp)
+{
+    unsigned char c = (unsigned char)*p;
+    if (c == '"') return NULL;
+    if (c != '\\') {
+        size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        uint32_t v = k == 1 ? c : k == 2 ? c & 0x1F : k == 3 ? c & 0x0F : c & 0x07;
+        for (size_t i = 1; i < k; i++) v = (v << 6) | ((unsigned char)p[i] & 0x3F);
+        *cp = v;
+        return p + k;
+    }
+    char e = p[1];
+    if (e != 'u') {
+        *cp = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : (uint32_t)e;
+        return p + 2;
+    }
+    uint32_t v = (uint32_t)read_u4(p + 2, p + 6);
+    p += 6;
+    if (v >= 0xD800 && v <= 0xDBFF) {
+        v = 0x10000 + ((v - 0xD800) << 10) + ((uint32_t)read_u4(p + 2, p + 6) - 0xDC00);
+        p += 6;
+    }
+    *cp = v;
+    return p;
+}
+
+/* The end of the string at p (its opening quote). */
+static const char *j_string_end(const char *p)
+{
+    uint32_t cp;
+    const char *q = p + 1, *next;
+    while ((next = j_char(q, &cp)) != NULL) q = next;
+    return q + 1;
+}
+
+/* The end of the value at p. */
+static const char *j_end(const char *p)
+{
+    p = j_ws(p);
+    if (*p == '"') return j_string_end(p);
+    if (*p == '{' || *p == '[') {
+        int depth = 0;
+        do {
+            if (*p == '"') {
+                p = j_string_end(p);
+                continue;
+            }
+            if (*p == '{' || *p == '[') depth++;
+            if (*p == '}' || *p == ']') depth--;
+            p++;
+        } while (depth > 0);
+        return p;
+    }
+    while (*p && *p != ',' && *p != ']' && *p != '}' && *p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') p++;
+    return p;
+}
+
+static double j_number(const char *p, const char *e)
+{
+    char buf[64];
+    size_t n = (size_t)(e - p) < sizeof buf - 1 ? (size_t)(e - p) : sizeof buf - 1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return strtod(buf, NULL);
+}
+
+static uint64_t j_mix(uint64_t h) { h ^= h >> 33; h *= 0xFF51AFD7ED558CCDull; h ^= h >> 33; return h; }
+
+/* A hash equal for structurally equal values: object members in any order, numbers by value. */
+static uint64_t j_hash(const char *p)
+{
+    p = j_ws(p);
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (unsigned char)*p;
+    if (*p == '"') {
+        uint32_t cp;
+        for (const char *q = p + 1; (q = j_char(q, &cp)) != NULL;) h = (h ^ cp) * 0x100000001B3ull;
+        return j_mix(h);
+    }
+    if (*p == '[' || *p == '{') {
+        bool obj = *p == '{';
+        uint64_t acc = 0;
+        p = j_ws(p + 1);
+        while (*p != (obj ? '}' : ']')) {
+            uint64_t kh = 0;
+            if (obj) {
+                kh = j_hash(p);
+                p = j_ws(j_string_end(p)) + 1;
+            }
+            uint64_t vh = j_hash(p);
+            p = j_ws(j_end(p));
+            if (*p == ',') p = j_ws(p + 1);
+            if (obj) acc += j_mix(kh * 31 + vh); /* order-free */
+            else acc = j_mix(acc * 31 + vh);
+        }
+        return j_mix(h ^ acc);
+    }
+    if (*p == '-' || (*p >= '0' && *p <= '9')) {
+        const char *e = j_end(p);
+        if (e - p > 40) {
+            for (; p < e; p++) h = (h ^ (unsigned char)*p) * 0x100000001B3ull;
+            return j_mix(h);
+        }
+        double d = j_number(p, e);
+        if (d == 0) d = 0; /* -0 == 0 */
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return j_mix(h ^ bits);
+    }
+    return h; /* true, false, null */
+}
+
+static bool j_equal(const char *a, const char *b);
+
+static bool j_string_equal(const char *a, const char *b)
+{
+    uint32_t ca, cb;
+    const char *pa = a + 1, *pb = b + 1;
+    for (;;) {
+        pa = j_char(pa, &ca);
+        pb = j_char(pb, &cb);
+        if (!pa || !pb) return !pa && !pb;
+        if (ca != cb) return false;
+    }
+}
+
+/* Structural equality of two validated values. */
+static bool j_equal(const char *a, const char *b)
+{
+    a = j_ws(a);
+    b = j_ws(b);
+    if (*a == '"' || *b == '"') return *a == *b && j_string_equal(a, b);
+    if (*a == '[' && *b == '[') {
+        a = j_ws(a + 1);
+        b = j_ws(b + 1);
+        while (*a != ']' && *b != ']') {
+            if (!j_equal(a, b)) return false;
+            a = j_ws(j_end(a));
+            b = j_ws(j_end(b));
+            if (*a == ',') a = j_ws(a + 1);
+            if (*b == ',') b = j_ws(b + 1);
+        }
+        return *a == ']' && *b == ']';
+    }
+    if (*a == '{' && *b == '{') {
+        size_t na = 0, nb = 0;
+        for (const char *q = j_ws(b + 1); *q != '}'; nb++) {
+            q = j_ws(j_end(j_ws(j_string_end(q)) + 1));
+            if (*q == ',') q = j_ws(q + 1);
+        }
+        for (const char *q = j_ws(a + 1); *q != '}'; na++) {
+            const char *v = j_ws(j_string_end(q)) + 1;
+            bool found = false;
+            for (const char *r = j_ws(b + 1); *r != '}' && !found;) {
+                const char *w = j_ws(j_string_end(r)) + 1;
+                found = j_string_equal(q, r) && j_equal(v, w);
+                r = j_ws(j_end(w));
+                if (*r == ',') r = j_ws(r + 1);
+            }
+            if (!found) return false;
+            q = j_ws(j_end(v));
+            if (*q == ',') q = j_ws(q + 1);
+        }
+        return na == nb;
+    }
+    if ((*a == '-' || (*a >= '0' && *a <= '9')) && (*b == '-' || (*b >= '0' && *b <= '9'))) {
+        const char *ae = j_end(a), *be = j_end(b);
+        /* Past a double's precision, only the same text is the same number. */
+        if (ae - a > 40 || be - b > 40) return ae - a == be - b && memcmp(a, b, (size_t)(ae - a)) == 0;
+        return j_number(a, ae) == j_number(b, be);
+    }
+    return *a == *b; /* t, f, n */
+}
+
+static int cmp_items(const void *x, const void *y)
+{
+    const awsval__item *a = x, *b = y;
+    return (a->hash > b->hash) - (a->hash < b->hash);
+}
+
+/* Whether two items of items[0..n) are structurally equal (sorts them by hash). */
+static bool has_duplicates(awsval__item *items, size_t n)
+{
+    qsort(items, n, sizeof *items, cmp_items);
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k-- > 0 && items[k].hash == items[i].hash;)
+            if (j_equal(items[k].start, items[i].start)) return true;
+    return false;
+}
+
 static void list(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
 {
     const awsval__shape *sh = si >= 0 ? &s->m->shapes[si] : NULL;
     const char *start = s->p;
     int64_t count = 0;
+    bool unique = sh && (sh->flags & AV_SF_UNIQUE);
+    size_t item_mark = s->item_top;
     s->p++;
     ws(s);
     if (s->p < s->end && *s->p == ']') {
@@ -860,12 +1248,14 @@ static void list(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
             g->name = NULL;
             g->len = 0;
             count++;
+            const char *item = s->p;
             if (s->p < s->end && *s->p == 'n' && sh) {
                 if (!literal(s, "null", 4)) return;
             } else {
                 value(s, sh ? sh->target : -1, nseg + 1, vflags & AWSVAL_VIOLATION_SENSITIVE);
             }
             if (s->stop) return;
+            if (unique) s->c->items[s->item_top++] = (awsval__item){item, s->p, 0};
             int r = next_item(s, ']');
             if (r < 0) return;
             if (r == 0) break;
@@ -875,8 +1265,18 @@ static void list(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
     size_t before = s->c->viol_count;
     length_check(s, nseg, si, vflags, count, NULL, 0, (size_t)(start - s->start),
                  (size_t)(s->p - start));
-    if (s->c->viol_count > before)
-        container_echo(s, &s->c->viols[before], start, (size_t)(s->p - start), vflags);
+    if (unique) {
+        awsval__item *items = s->c->items + item_mark;
+        size_t n = s->item_top - item_mark;
+        for (size_t i = 0; i < n; i++) items[i].hash = j_hash(items[i].start);
+        if (n > 1 && has_duplicates(items, n))
+            finish(s, record(s, nseg, AWSVAL_KIND_UNIQUE, AWSVAL_SOURCE_MODEL, si, vflags, NULL, 0,
+                             (size_t)(start - s->start), (size_t)(s->p - start)));
+        s->item_top = item_mark;
+    }
+    for (size_t i = before; i < s->c->viol_count; i++)
+        if (s->c->viols[i].v.kind == AWSVAL_KIND_LENGTH && s->c->viols[i].value == SIZE_MAX)
+            container_echo(s, &s->c->viols[i], start, (size_t)(s->p - start), vflags);
 }
 
 /* A number below the shape's min (below) or above its max. */
@@ -982,7 +1382,9 @@ static void string_value(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
         break;
     }
     case AV_T_TIMESTAMP:
-        if (!rfc3339(v.s, v.len)) {
+        /* Any of the protocols' string forms, whatever the member's timestampFormat says: a
+         * service that reads one form may well read the others (the safe side). */
+        if (!rfc3339(v.s, v.len) && !http_date(v.s, v.len)) {
             s->p = start;
             type_mismatch(s, si, nseg, vflags);
         }
@@ -1093,8 +1495,10 @@ void awsval_ctx_free(awsval_ctx *c)
     awsval__free(&alc, c->keys);
     awsval__free(&alc, c->path);
     awsval__free(&alc, c->seen);
+    awsval__free(&alc, c->items);
     awsval__free(&alc, c->viols);
     awsval__buf_free(&c->varena, &alc);
+    awsval__buf_free(&c->hbuf, &alc);
     awsval__free(&alc, c);
 }
 
@@ -1131,10 +1535,21 @@ static bool prepare(awsval_ctx *c, const awsval_model *m, size_t len)
         c->seen = w;
         c->seen_cap = seen;
     }
+    /* List items: at most one per two input bytes ("1,"). */
+    size_t items = len / 2 + 2;
+    if (c->items_cap < items) {
+        awsval__item *it = awsval__realloc(&c->alc, c->items, c->items_cap * sizeof *it, items * sizeof *it);
+        if (!it) return false;
+        c->items = it;
+        c->items_cap = items;
+    }
     c->viol_count = c->viol_total = 0;
     c->varena.len = 0;
     c->parse_failed = c->type_failed = c->limit_hit = false;
+    c->http_fail = 0;
+    c->op = -1;
     c->model = NULL;
+    awsval__regex_scratch_new_check(c->rx);
     return true;
 }
 
@@ -1214,6 +1629,89 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const ch
     return c->viol_total ? AWSVAL_INVALID : AWSVAL_OK;
 }
 
+awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op, const char *body,
+                                size_t len, const awsval__bound *bound, size_t nbound)
+{
+    int32_t si = m->ops[op].input;
+    /* restJson1 and awsJson read an empty body as an empty input. */
+    size_t lead = 0;
+    while (lead < len && (body[lead] == ' ' || body[lead] == '\t' || body[lead] == '\r' || body[lead] == '\n')) lead++;
+    bool empty = lead == len;
+    if (!prepare(c, m, empty ? 2 : len)) return AWSVAL_NOMEM;
+    c->op = op;
+    if (empty) {
+        body = "{}";
+        len = 2;
+    }
+    st s = {.c = c, .m = m, .start = body, .p = body, .end = body + len,
+            .seen_words = (uint32_t)((m->max_members / 64 + 1)), .bound = bound, .nbound = nbound,
+            .http = true};
+    if (si < 0) {
+        value(&s, -1, 0, 0);
+    } else if (len > c->opts.max_size) {
+        parse_error(&s, body + c->opts.max_size, "input larger than %zu bytes", c->opts.max_size);
+    } else {
+        const awsval__shape *sh = &m->shapes[si];
+        int32_t payload = -1;
+        for (uint32_t k = 0; k < sh->member_count; k++)
+            if (m->members[sh->member_first + k].location == AV_LOC_PAYLOAD) payload = (int32_t)(sh->member_first + k);
+        if (payload < 0) {
+            value(&s, si, 0, 0);
+        } else {
+            /* The body is one member's value; the others are bound elsewhere. */
+            uint64_t *seen = c->seen;
+            memset(seen, 0, s.seen_words * sizeof *seen);
+            s.seen_top = s.seen_words;
+            uint32_t set = 0;
+            bound_members(&s, sh, seen, &set);
+            const awsval__member *mb = &m->members[payload];
+            const awsval__shape *ps = &m->shapes[mb->shape];
+            if (!empty) {
+                uint32_t bit = (uint32_t)payload - sh->member_first;
+                seen[bit / 64] |= 1ull << (bit % 64);
+                c->path[0] = (awsval__seg){AV_SEG_MEMBER, false, AV_STR(m, mb->name), mb->name_len, 0};
+                uint32_t vf = mb->sensitive ? AWSVAL_VIOLATION_SENSITIVE : 0;
+                if (ps->type == AV_T_STRING || ps->type == AV_T_BLOB) {
+                    int64_t cps = ps->type == AV_T_STRING ? awsval__utf8_count(body, len, NULL) : (int64_t)len;
+                    if (cps < 0) parse_error(&s, body, "the payload is not valid UTF-8");
+                    else if (ps->type == AV_T_STRING) string_checks(&s, 1, mb->shape, vf, body, len, cps, 0, len);
+                    else length_check(&s, 1, mb->shape, vf, cps, NULL, 0, 0, len);
+                    s.p = s.end;
+                } else {
+                    value(&s, mb->shape, 1, vf);
+                }
+            }
+            if (!s.stop) missing_required(&s, sh, 0, seen, 0);
+        }
+    }
+    if (!s.stop) {
+        ws(&s);
+        if (s.p < s.end) parse_error(&s, s.p, "trailing characters after the JSON value");
+    }
+    if (s.nomem) {
+        c->viol_count = c->viol_total = 0;
+        return AWSVAL_NOMEM;
+    }
+    publish(c, m);
+    return c->viol_total ? AWSVAL_INVALID : AWSVAL_OK;
+}
+
+awsval_code awsval__fail_http(awsval_ctx *c, const awsval_model *m, uint8_t why, int32_t op)
+{
+    if (!prepare(c, m, 0)) return AWSVAL_NOMEM;
+    c->op = op;
+    c->http_fail = why;
+    st s = {.c = c, .m = m, .start = "", .p = "", .end = ""};
+    const char *msg = why == AV_HTTP_ROUTE ? "No operation matches the request" /* (ours) */
+                                           : "Unsupported Content-Type for this operation";
+    awsval__viol *v = record(&s, 0, why == AV_HTTP_ROUTE ? AWSVAL_KIND_OPERATION : AWSVAL_KIND_PARSE,
+                             AWSVAL_SOURCE_MODEL, -1, 0, NULL, 0, 0, 0);
+    if (v) v->constraint = arena_put(&s, msg, strlen(msg));
+    if (s.nomem) return AWSVAL_NOMEM;
+    publish(c, m);
+    return AWSVAL_INVALID;
+}
+
 /* Resolves "Shape" or "Structure$member". */
 static awsval_code resolve(const awsval_model *m, const char *name, target *tg)
 {
@@ -1290,7 +1788,7 @@ const char *awsval_kind_name(uint32_t kind)
         [AWSVAL_KIND_ENUM] = "enum",         [AWSVAL_KIND_RANGE] = "range",
         [AWSVAL_KIND_UNION] = "union",       [AWSVAL_KIND_UNKNOWN] = "unknown",
         [AWSVAL_KIND_PARSE] = "parse",       [AWSVAL_KIND_LIMIT] = "limit",
-        [AWSVAL_KIND_UNIQUE] = "unique",
+        [AWSVAL_KIND_UNIQUE] = "unique",     [AWSVAL_KIND_OPERATION] = "operation",
     };
     return kind < sizeof names / sizeof *names && names[kind] ? names[kind] : "unknown";
 }

@@ -203,6 +203,7 @@ typedef struct awsval__native {
     uint32_t reason_field;  /* member names as the model spells them (string offsets) */
     uint32_t reason_cannot_parse;  /* the enum value to use for parse errors (0 = none) */
     uint32_t reason_field_failed;
+    uint32_t reason_unknown_op;
     uint32_t message_field, field_list_field;
     uint32_t error_type;    /* header value / __type suffix (string offset) */
     int status;
@@ -332,6 +333,32 @@ typedef struct awsval__seg {
 } awsval__seg;
 enum { AV_SEG_MEMBER = 1, AV_SEG_KEY, AV_SEG_INDEX };
 
+/* A list item's span and structural hash, for uniqueItems. */
+typedef struct awsval__item {
+    const char *start, *end;
+    uint64_t hash;
+} awsval__item;
+
+/* A member value bound from the HTTP request (label, query parameter, header): a string, one
+ * per list item or map entry. (awsval_http.c -> awsval_check.c) */
+typedef struct awsval__bound {
+    int32_t member;       /* member of the input structure */
+    const char *key;      /* map entries (query map, prefix headers): the key; else NULL */
+    size_t key_len;
+    const char *val;      /* the decoded value */
+    size_t val_len;
+    uint8_t loc;          /* AV_LOC_URI, AV_LOC_QUERY, AV_LOC_HEADER, AV_LOC_HEADERS */
+} awsval__bound;
+
+/* Checks operation `op`'s input from an HTTP request: `body` holds the body members (or the
+ * payload member), `bound` the members bound elsewhere, grouped by member. Members that the
+ * model binds elsewhere are ignored in the body, and unknown members are ignored. */
+awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op, const char *body,
+                                size_t len, const awsval__bound *bound, size_t nbound);
+
+/* Records that an HTTP request could not be routed (AV_HTTP_ROUTE) or read (AV_HTTP_MEDIA). */
+awsval_code awsval__fail_http(awsval_ctx *c, const awsval_model *m, uint8_t why, int32_t op);
+
 /* Duplicate-key table entry. */
 typedef struct awsval__keyent {
     uint32_t gen;
@@ -354,6 +381,8 @@ struct awsval_ctx {
     awsval__seg *path;      /* max_depth + 2 segments */
     uint64_t *seen;         /* required-member bitsets, a stack */
     size_t seen_cap;
+    struct awsval__item *items; /* list items of open uniqueItems lists, a stack */
+    size_t items_cap;
     /* result */
     awsval__viol *viols;
     size_t viol_count, viol_total;
@@ -362,7 +391,12 @@ struct awsval_ctx {
     bool parse_failed;
     bool type_failed;
     bool limit_hit;
+    /* HTTP checks */
+    uint8_t http_fail;      /* AV_HTTP_*: the request was not routed or not readable */
+    int32_t op;             /* the operation routed to, or -1 */
+    awsval__buf hbuf;       /* decoded labels, query values and the bound list */
 };
+enum { AV_HTTP_ROUTE = 1, AV_HTTP_MEDIA };
 
 /* The constraint as Coral words it ("Member must ..."). (awsval_report.c) */
 void awsval__aws_constraint(awsval__out *o, const awsval_model *m, const awsval__viol *v);

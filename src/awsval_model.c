@@ -397,9 +397,8 @@ static bool read_members(builder *b, uint32_t si, const jv *def, const char *nam
             for (uint8_t l = 1; l < sizeof location_names / sizeof *location_names; l++)
                 if (strcmp(jv_str(loc), location_names[l]) == 0) mb->location = l;
         }
-        if (jv_is_true(jv_get(def, "payload")) ||
-            (jv_is(jv_get(def, "payload"), JV_STRING) &&
-             strcmp(jv_str(jv_get(def, "payload")), key) == 0))
+        /* botocore names the member that is the whole HTTP body: "payload": "member". */
+        if (jv_str(jv_get(def, "payload")) && strcmp(jv_str(jv_get(def, "payload")), key) == 0)
             mb->location = AV_LOC_PAYLOAD;
         const jv *ln = jv_get(ref, "locationName");
         if (jv_is(ln, JV_STRING)) {
@@ -757,6 +756,8 @@ static bool derive_native(builder *b, const jv *shapes)
                 if (strcasecmp(e, "cannotParse") == 0) n->reason_cannot_parse = intern_cstr(b, e, &ok);
                 if (strcasecmp(e, "fieldValidationFailed") == 0)
                     n->reason_field_failed = intern_cstr(b, e, &ok);
+                if (strcasecmp(e, "unknownOperation") == 0)
+                    n->reason_unknown_op = intern_cstr(b, e, &ok);
             }
         } else if (strcmp(ttype, "list") == 0) {
             const char *fs = jv_str(jv_get(jv_get(ts, "member"), "shape"));

@@ -1643,6 +1643,12 @@ struct awsval__regex {
     size_t src_size;
 };
 
+/* The DFA fallback: values up to DFA_MAX_SUBJECT bytes, DFA_BUDGET bytes per request. Its time
+ * is proportional to subject length times the pattern's states, so these bound the work. */
+#define DFA_WORKSPACE 2048
+#define DFA_MAX_SUBJECT 1024
+#define DFA_BUDGET 2048
+
 struct awsval__regex_scratch {
     awsval_alc alc;
     uint32_t match_limit, per_byte;
@@ -1650,6 +1656,8 @@ struct awsval__regex_scratch {
     pcre2_match_context *mctx;
     pcre2_match_data *md;
     pcre2_jit_stack *jit_stack;
+    size_t dfa_budget;            /* subject bytes the DFA fallback may still read this request */
+    int dfa_ws[DFA_WORKSPACE];    /* the DFA matcher's workspace */
 };
 
 static void *libc_malloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
@@ -1770,7 +1778,8 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     uint32_t hl = limits && limits->heap_limit_kib ? limits->heap_limit_kib : 1024u;
     pcre2_set_match_limit(s->mctx, ml);
     s->match_limit = ml;
-    s->per_byte = limits && limits->match_limit_per_byte ? limits->match_limit_per_byte : 32u;
+    s->dfa_budget = DFA_BUDGET;
+    s->per_byte = limits && limits->match_limit_per_byte ? limits->match_limit_per_byte : 16u;
     pcre2_set_depth_limit(s->mctx, dl);
     pcre2_set_heap_limit(s->mctx, hl);
     /* one pair: we only ask whether there is a match. Usable with any pattern. */
@@ -1792,6 +1801,10 @@ fail:
     return NULL;
 }
 
+void awsval__regex_scratch_new_check(awsval__regex_scratch *s) {
+    if (s) s->dfa_budget = DFA_BUDGET;
+}
+
 void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     if (!s) return;
     awsval_alc a = s->alc;
@@ -1808,8 +1821,9 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;
     /* A limit per match alone lets many short values each burn it; scaled by the subject's
-     * length, the total is linear in the input. The factor leaves a wide margin: over every
-     * AWS pattern, a matching value never needed more than 8.5 units per byte. */
+     * length, the total is linear in the input. Over every AWS pattern, a matching value never
+     * needed more than 8.5 units per byte, and a short value that needs more still gets a
+     * definite answer from the DFA fallback below. */
     uint64_t scaled = (uint64_t)s->per_byte * ((uint64_t)len + 1);
     pcre2_set_match_limit(s->mctx, scaled < s->match_limit ? (uint32_t)scaled : s->match_limit);
     /* The anchoring options were given at compile time, where JIT honours them. The JIT runs on
@@ -1817,6 +1831,17 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
     if (re->jit) rc = pcre2_jit_match(re->code, sp, len, 0, 0, s->md, s->mctx);
     else rc = pcre2_match(re->code, sp, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc >= 0) return AWSVAL__RE_MATCH; /* 0 = ovector too small: still a match */
+    int limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+                 rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+    if (limit && len <= DFA_MAX_SUBJECT && len <= s->dfa_budget) {
+        s->dfa_budget -= len;
+        rc = pcre2_dfa_match(re->code, sp, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx, s->dfa_ws,
+                             DFA_WORKSPACE);
+        if (rc >= 0) return AWSVAL__RE_MATCH;
+        if (rc == PCRE2_ERROR_NOMATCH) return AWSVAL__RE_NOMATCH;
+        /* Back-references and the like are beyond the DFA matcher: undecided. */
+        return AWSVAL__RE_LIMIT;
+    }
     switch (rc) {
     case PCRE2_ERROR_NOMATCH: return AWSVAL__RE_NOMATCH;
     case PCRE2_ERROR_MATCHLIMIT:

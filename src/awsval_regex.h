@@ -29,7 +29,7 @@ typedef struct awsval__regex_limits {
     uint32_t depth_limit; /* default 1000 */
     uint32_t heap_limit_kib; /* default 1024 */
     /* The match limit of one match is at most this times (subject bytes + 1): the work on a
-     * whole request is then linear in its size, whatever its values. Default 32. */
+     * whole request is then linear in its size, whatever its values. Default 16. */
     uint32_t match_limit_per_byte;
 } awsval__regex_limits;
 
@@ -61,8 +61,13 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
                                                     const awsval__regex_limits *limits);
 void awsval__regex_scratch_free(awsval__regex_scratch *s);
 
+/* Starts a new request: resets the budget of the DFA fallback (see awsval__regex_match). */
+void awsval__regex_scratch_new_check(awsval__regex_scratch *s);
+
 /* Matches subj (valid UTF-8, need not be NUL-terminated) against re under the scratch's
- * limits. Never allocates in the steady state. Thread-safe when each thread has its own
+ * limits. When the backtracking matcher hits its limit on a short value, PCRE2's DFA matcher
+ * (no backtracking, so no catastrophic case) decides instead, while the request's DFA budget
+ * lasts; only then is the outcome AWSVAL__RE_LIMIT. Never allocates in the steady state. Thread-safe when each thread has its own
  * scratch. Returns AWSVAL__RE_MATCH, AWSVAL__RE_NOMATCH, AWSVAL__RE_LIMIT or AWSVAL__RE_ERROR. */
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s);

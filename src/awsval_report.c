@@ -187,10 +187,33 @@ static void key_str(awsval__out *o, const char *k, const char *v, bool first)
 /* A parse or type failure means the service could not read the request into its input. */
 static bool unreadable(const awsval_ctx *c) { return c->parse_failed || c->type_failed; }
 
+/* The answer to a request that names no operation, or that cannot be read as JSON at all. */
+static bool http_failure_doc(awsval__out *o, const awsval_ctx *c, const awsval_model *m)
+{
+    const awsval__native *n = &m->native;
+    if (!c->http_fail) return false;
+    const char *msg = c->viols[0].v.constraint;
+    awsval__out_chr(o, '{');
+    if (c->http_fail == AV_HTTP_ROUTE && n->reason_unknown_op) {
+        key_str(o, AV_STR(m, n->message_field), msg, true);
+        key_str(o, AV_STR(m, n->reason_field), AV_STR(m, n->reason_unknown_op), false);
+    } else if (n->kind == AV_NATIVE_AWS_JSON) {
+        key_str(o, "__type", c->http_fail == AV_HTTP_ROUTE ? "com.amazon.coral.service#UnknownOperationException"
+                                                           : "com.amazon.coral.service#UnsupportedMediaTypeException",
+                true);
+        key_str(o, "message", msg, false);
+    } else {
+        key_str(o, "message", msg, true);
+    }
+    awsval__out_chr(o, '}');
+    return true;
+}
+
 static void native_doc(awsval__out *o, const awsval_ctx *c, const awsval_model *m)
 {
     const awsval__native *n = &m->native;
     bool own = n->has_field_list || n->has_reason;
+    if (http_failure_doc(o, c, m)) return;
     awsval__out_chr(o, '{');
     bool first = true;
     if (n->kind == AV_NATIVE_AWS_JSON && !own) {
@@ -214,7 +237,9 @@ static void native_doc(awsval__out *o, const awsval_ctx *c, const awsval_model *
     }
     key(o, AV_STR(m, n->message_field), first);
     str_open(o);
-    aws_message(o, c);
+    /* A service whose fieldList names JSON Pointers is Smithy's framework: Smithy's wording. */
+    if (n->field_path) smithy_message(o, c);
+    else aws_message(o, c);
     str_close(o);
     if (n->has_reason) {
         uint32_t r = unreadable(c) && n->reason_cannot_parse ? n->reason_cannot_parse : n->reason_field_failed;
@@ -407,20 +432,75 @@ awsval_code awsval_render(const awsval_ctx *c, const awsval_model *m, uint32_t s
     return awsval__out_finish(&o, need);
 }
 
+/* Status and error type of the last result (0 and "" when valid). */
+static void native_status(const awsval_ctx *c, const awsval_model *m, int *status, const char **type)
+{
+    const awsval__native *n = &m->native;
+    *status = 0;
+    *type = "";
+    if (!c->viol_total) return;
+    *status = n->status;
+    *type = AV_STR(m, n->error_type);
+    bool own = n->has_field_list || n->has_reason;
+    if (c->http_fail == AV_HTTP_MEDIA) {
+        *status = 415;
+        *type = "UnsupportedMediaTypeException";
+    } else if (c->http_fail == AV_HTTP_ROUTE && !n->reason_unknown_op) {
+        *status = n->kind == AV_NATIVE_AWS_JSON ? 400 : 404;
+        *type = "UnknownOperationException";
+    } else if (n->kind == AV_NATIVE_AWS_JSON && !own && unreadable(c)) {
+        *type = "SerializationException";
+    }
+}
+
 awsval_code awsval_native_error(const awsval_ctx *c, const awsval_model *m, int *status,
                                 const char **error_type)
 {
     if (!c || !m) return AWSVAL_BADARG;
     if (c->model != m) return c->model ? AWSVAL_BADARG : AWSVAL_NOCHECK;
-    int st = 0;
-    const char *type = "";
-    if (c->viol_total) {
-        st = m->native.status;
-        type = AV_STR(m, m->native.error_type);
-        bool own = m->native.has_field_list || m->native.has_reason;
-        if (m->native.kind == AV_NATIVE_AWS_JSON && !own && unreadable(c)) type = "SerializationException";
-    }
+    int st;
+    const char *type;
+    native_status(c, m, &st, &type);
     if (status) *status = st;
     if (error_type) *error_type = type;
     return AWSVAL_OK;
+}
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    default: return "Error";
+    }
+}
+
+awsval_code awsval_render_http(const awsval_ctx *c, const awsval_model *m, char *buf, size_t cap,
+                               size_t *need)
+{
+    if (need) *need = 0;
+    if (!c || !m || (!buf && cap)) return AWSVAL_BADARG;
+    if (c->model != m) return c->model ? AWSVAL_BADARG : AWSVAL_NOCHECK;
+    awsval__out o = {buf, cap, 0, false};
+    if (c->viol_total) {
+        int st;
+        const char *type;
+        native_status(c, m, &st, &type);
+        awsval__out body_len = {NULL, 0, 0, false};
+        native_doc(&body_len, c, m);
+        const char *ctype = m->native.kind == AV_NATIVE_AWS_JSON ? "application/x-amz-json-1.0" : "application/json";
+        if (m->native.kind == AV_NATIVE_AWS_JSON && strcmp(AV_STR(m, m->json_version), "1.1") == 0)
+            ctype = "application/x-amz-json-1.1";
+        awsval__out_fmt(&o, "HTTP/1.1 %d %s\r\n", st, reason_phrase(st));
+        awsval__out_str(&o, "Content-Type: ");
+        awsval__out_str(&o, ctype);
+        awsval__out_str(&o, "\r\nx-amzn-ErrorType: ");
+        awsval__out_str(&o, type);
+        awsval__out_fmt(&o, "\r\nContent-Length: %zu\r\n\r\n", body_len.len);
+        native_doc(&o, c, m);
+    }
+    return awsval__out_finish(&o, need);
 }

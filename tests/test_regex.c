@@ -85,7 +85,31 @@ Test(regex_seed, tiny_match_limit) {
     awsval__regex_limits lim = {5, 0, 0, 0};
     awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, &lim);
     cr_assert_not_null(s);
+    /* The backtracking matcher gives up; the DFA matcher decides the short value. */
     const char *subj = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaax";
+    cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_NOMATCH);
+    cr_assert_eq(awsval__regex_match(re, "aaab", 4, s), AWSVAL__RE_MATCH);
+    /* Past the DFA's subject cap, the limit stands. */
+    static char big[2000];
+    memset(big, 'a', sizeof big - 1);
+    cr_assert_eq(awsval__regex_match(re, big, sizeof big - 1, s), AWSVAL__RE_LIMIT);
+    /* And once a request's DFA budget (2 KiB of subjects) is spent, short values too. */
+    for (int i = 0; i < 50; i++) awsval__regex_match(re, subj, strlen(subj), s);
+    cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_LIMIT);
+    awsval__regex_scratch_new_check(s);
+    cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_NOMATCH);
+    awsval__regex_scratch_free(s);
+    awsval__regex_free(re);
+}
+
+Test(regex_seed, dfa_cannot_decide_back_references) {
+    const char *pat = "(a|aa)+\\1x";
+    awsval__regex *re = awsval__regex_compile(pat, strlen(pat), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
+    cr_assert_not_null(re);
+    awsval__regex_limits lim = {5, 0, 0, 0};
+    awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, &lim);
+    /* ("x" is there, so PCRE2 cannot rule it out before matching.) */
+    const char *subj = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabx";
     cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_LIMIT);
     awsval__regex_scratch_free(s);
     awsval__regex_free(re);

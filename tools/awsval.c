@@ -14,6 +14,8 @@
 
 #include "awsval.h"
 
+#include "http_message.h"
+
 int awsval__cli_regex(FILE *in, FILE *out);
 
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
@@ -27,6 +29,9 @@ static const char usage[] =
     "  batch [FILE|-]                     JSON Lines {\"id\",\"service\",\"operation\",\"params\"}\n"
     "                                     -> one result line per input line\n"
     "  describe SERVICE [OPERATION]       list operations, or an operation's input constraints\n"
+    "  http SERVICE [FILE|-]              check a raw HTTP/1.1 request (restJson1, awsJson);\n"
+    "                                     print the service's HTTP response and exit 1 if it\n"
+    "                                     is invalid, print nothing and exit 0 if it is valid\n"
     "  regex                              JSON Lines {\"p\",\"s\",\"mode\"} -> {\"match\": ...}\n"
     "  services                           list the built-in services\n"
     "  models check DIR                   load every model of a botocore data directory and\n"
@@ -438,6 +443,16 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "batch") == 0) return cmd_batch(&o, argc - i, argv + i);
     if (strcmp(cmd, "describe") == 0) return cmd_describe(&o, argc - i, argv + i);
     if (strcmp(cmd, "regex") == 0) return awsval__cli_regex(stdin, stdout);
+    if (strcmp(cmd, "http") == 0) {
+        if (argc - i < 1 || argc - i > 2) return die("%s", "http: SERVICE [FILE|-] expected");
+        FILE *in = argc - i == 2 && strcmp(argv[i + 1], "-") != 0 ? fopen(argv[i + 1], "rb") : stdin;
+        if (!in) return die("cannot read %s", argv[i + 1]);
+        awsval_model *m = open_model(&o, argv[i]);
+        int rc = m ? awsval__cli_http(m, in, stdout) : EXIT_USAGE;
+        awsval_model_free(m);
+        if (in != stdin) fclose(in);
+        return rc;
+    }
     if (strcmp(cmd, "models") == 0 && argc - i == 2 && strcmp(argv[i], "check") == 0)
         return cmd_models_check(&o, argv[i + 1]);
     if (strcmp(cmd, "services") == 0) {
