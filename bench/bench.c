@@ -68,11 +68,28 @@ static char *max_tags(size_t *len)
 }
 
 typedef struct bcase {
-    const char *name, *service, *operation;
+    const char *name, *service, *operation; /* operation NULL: an HTTP request */
     char *input;
     size_t len;
     awsval_code expect;
+    const awsval_http_request *http;
 } bcase;
+
+static const awsval_http_header json_headers[] = {
+    {"Host", 4, "vpc-lattice.us-west-2.amazonaws.com", 35},
+    {"Content-Type", 12, "application/json", 16},
+    {"X-Amz-Date", 10, "20261122T000000Z", 16},
+};
+static const awsval_http_header apprunner_headers[] = {
+    {"Host", 4, "apprunner.us-east-1.amazonaws.com", 33},
+    {"Content-Type", 12, "application/x-amz-json-1.0", 26},
+    {"X-Amz-Target", 12, "AppRunner.DeleteVpcIngressConnection", 36},
+};
+
+static awsval_code run_case(awsval_ctx *ctx, const awsval_model *m, const bcase *b)
+{
+    return b->http ? awsval_check_http(ctx, m, b->http) : awsval_check(ctx, m, b->operation, b->input, b->len);
+}
 
 int main(int argc, char **argv)
 {
@@ -97,17 +114,29 @@ int main(int argc, char **argv)
         "\"tags\":{\"aws:reserved\":\"x\"}}";
     size_t big_len;
     char *big = max_tags(&big_len);
+    static const char del_target[] =
+        "/servicenetworkserviceassociations/arn%3Aaws%3Avpc-lattice%3Aus-west-2%3A123456789012%3A"
+        "servicenetworkserviceassociation%2Fsnsa-0123456789abcdefg";
+    const awsval_http_request http_create = {sizeof http_create, "POST", 4,
+        "/servicenetworkserviceassociations", 34, json_headers, 3, typical, sizeof typical - 1};
+    const awsval_http_request http_delete = {sizeof http_delete, "DELETE", 6, del_target,
+        sizeof del_target - 1, json_headers, 1, NULL, 0};
+    const awsval_http_request http_apprunner = {sizeof http_apprunner, "POST", 4, "/", 1,
+        apprunner_headers, 3, ar_del, sizeof ar_del - 1};
     bcase cases[] = {
         {"create_typical", "vpc-lattice", "CreateServiceNetworkServiceAssociation", (char *)typical,
-         sizeof typical - 1, AWSVAL_OK},
+         sizeof typical - 1, AWSVAL_OK, NULL},
         {"create_200_max_tags", "vpc-lattice", "CreateServiceNetworkServiceAssociation", big,
-         big_len, AWSVAL_OK},
+         big_len, AWSVAL_OK, NULL},
         {"delete_lattice", "vpc-lattice", "DeleteServiceNetworkServiceAssociation", (char *)del,
-         sizeof del - 1, AWSVAL_OK},
+         sizeof del - 1, AWSVAL_OK, NULL},
         {"delete_apprunner", "apprunner", "DeleteVpcIngressConnection", (char *)ar_del,
-         sizeof ar_del - 1, AWSVAL_OK},
+         sizeof ar_del - 1, AWSVAL_OK, NULL},
         {"create_invalid", "vpc-lattice", "CreateServiceNetworkServiceAssociation", (char *)invalid,
-         sizeof invalid - 1, AWSVAL_INVALID},
+         sizeof invalid - 1, AWSVAL_INVALID, NULL},
+        {"http_create_typical", "vpc-lattice", NULL, (char *)typical, sizeof typical - 1, AWSVAL_OK, &http_create},
+        {"http_delete_arn_label", "vpc-lattice", NULL, (char *)del_target, sizeof del_target - 1, AWSVAL_OK, &http_delete},
+        {"http_delete_apprunner", "apprunner", NULL, (char *)ar_del, sizeof ar_del - 1, AWSVAL_OK, &http_apprunner},
     };
     size_t ncases = sizeof cases / sizeof *cases;
     awsval_alc alc = {count_malloc, count_realloc, count_free, NULL};
@@ -142,22 +171,21 @@ int main(int argc, char **argv)
         bcase *b = &cases[k];
         if (only && strcmp(only, b->name) != 0) continue;
         awsval_model *m = strcmp(b->service, "apprunner") == 0 ? apprunner : lattice;
-        awsval_code rc = awsval_check(ctx, m, b->operation, b->input, b->len);
+        awsval_code rc = run_case(ctx, m, b);
         if (rc != b->expect) {
             fprintf(stderr, "%s: expected %s, got %s\n", b->name, awsval_err_name(b->expect),
                     awsval_err_name(rc));
             failures++;
         }
         /* Warm up, then measure in batches until the time is up. */
-        for (int i = 0; i < 1000; i++) awsval_check(ctx, m, b->operation, b->input, b->len);
+        for (int i = 0; i < 1000; i++) run_case(ctx, m, b);
         allocs = 0;
         unsigned long iters = 0;
         double t0 = now(), t1;
         unsigned long batch = b->len > 10000 ? 16 : 4096;
         do {
             for (unsigned long i = 0; i < batch; i++)
-                checksum = checksum * 31 + awsval_check(ctx, m, b->operation, b->input, b->len) +
-                           awsval_ctx_violation_total(ctx);
+                checksum = checksum * 31 + run_case(ctx, m, b) + awsval_ctx_violation_total(ctx);
             iters += batch;
             t1 = now();
         } while (t1 - t0 < seconds);
