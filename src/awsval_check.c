@@ -761,13 +761,17 @@ static void bound_type(st *s, uint32_t nseg, int32_t si, uint32_t vflags, const 
 static void bound_scalar(st *s, uint32_t nseg, int32_t si, uint32_t vflags, const char *str, size_t n)
 {
     const awsval__shape *sh = &s->m->shapes[si];
-    switch (sh->type) {
-    case AV_T_STRING: {
-        int64_t cps = awsval__utf8_count(str, n, NULL);
-        if (cps < 0) bound_type(s, nseg, si, vflags, NULL, 0);
-        else string_checks(s, nseg, si, vflags, str, n, cps, 0, n);
+    /* Percent-decoding and header bytes can make anything: what is not UTF-8 is no value of any
+     * type, and is never echoed (a report must stay UTF-8). */
+    int64_t cps = awsval__utf8_count(str, n, NULL);
+    if (cps < 0) {
+        bound_type(s, nseg, si, vflags, NULL, 0);
         return;
     }
+    switch (sh->type) {
+    case AV_T_STRING:
+        string_checks(s, nseg, si, vflags, str, n, cps, 0, n);
+        return;
     case AV_T_BOOLEAN:
         if (!((n == 4 && memcmp(str, "true", 4) == 0) || (n == 5 && memcmp(str, "false", 5) == 0)))
             bound_type(s, nseg, si, vflags, str, n);
@@ -873,10 +877,13 @@ static void bound_members(st *s, const awsval__shape *sh, uint64_t *seen, uint32
             bool hide = (m->shapes[ms->target].flags & AV_SF_HIDES) != 0;
             for (size_t j = i; j < k; j++) {
                 const awsval__bound *e = &s->bound[j];
-                s->c->path[1] = (awsval__seg){AV_SEG_KEY, hide, e->key, e->key_len, 0};
+                int64_t cps = awsval__utf8_count(e->key, e->key_len, NULL);
+                /* A key that is not UTF-8 cannot stand in a path: it is written as "*". */
+                s->c->path[1] = (awsval__seg){AV_SEG_KEY, hide || cps < 0, e->key, e->key_len, 0};
                 if (m->shapes[ms->target].type == AV_T_STRING) {
-                    int64_t cps = awsval__utf8_count(e->key, e->key_len, NULL);
-                    if (cps >= 0)
+                    if (cps < 0)
+                        bound_type(s, 2, ms->target, vflags | AWSVAL_VIOLATION_MAP_KEY, NULL, 0);
+                    else
                         string_checks(s, 2, ms->target, vflags | AWSVAL_VIOLATION_MAP_KEY | (hide ? AWSVAL_VIOLATION_SENSITIVE : 0),
                                       e->key, e->key_len, cps, 0, e->key_len);
                 }

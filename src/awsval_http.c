@@ -322,7 +322,9 @@ awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval
         const awsval_http_header *h = header(r, target, sizeof target - 1);
         const char *prefix = AV_STR(m, m->target_prefix);
         size_t pl = strlen(prefix);
-        if (h && h->value_len > pl + 1 && memcmp(h->value, prefix, pl) == 0 && h->value[pl] == '.')
+        /* awsJson operations are all POST to "/". */
+        bool post = r->method_len == 4 && memcmp(r->method, "POST", 4) == 0;
+        if (post && h && h->value_len > pl + 1 && memcmp(h->value, prefix, pl) == 0 && h->value[pl] == '.')
             op = awsval__find_operation(m, h->value + pl + 1, h->value_len - pl - 1);
         if (op < 0) fail = AV_HTTP_ROUTE;
         else if (!json_media(header(r, "Content-Type", 12), "application/x-amz-json-1.0") &&
