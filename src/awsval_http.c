@@ -70,52 +70,82 @@ static size_t pct_decode(const char *src, size_t n, char *dst)
 
 /* -------------------------------------------------------------------- routing (Private) */
 
-/* Matches the path of a requestUri template against the request path, collecting labels.
+#define MAX_SEGMENTS 128
+
+/* The request path split into segments once: raw (for labels) and percent-decoded (to compare
+ * with the templates' literal segments). */
+typedef struct segments {
+    int n;
+    bool too_many;
+    const char *raw[MAX_SEGMENTS];
+    size_t raw_len[MAX_SEGMENTS];
+    const char *dec[MAX_SEGMENTS];
+    size_t dec_len[MAX_SEGMENTS];
+    char *text; /* room for the path, decoded (never longer) */
+} segments;
+
+static void split_path(const char *p, size_t n, segments *sg)
+{
+    sg->n = 0;
+    sg->too_many = false;
+    if (n > 1 && p[n - 1] == '/') n--; /* a single trailing slash does not make another route */
+    size_t used = 0, i = 0;
+    while (i < n && p[i] == '/') {
+        size_t s = ++i;
+        while (i < n && p[i] != '/') i++;
+        if (sg->n == MAX_SEGMENTS) {
+            sg->too_many = true;
+            return;
+        }
+        sg->raw[sg->n] = p + s;
+        sg->raw_len[sg->n] = i - s;
+        sg->dec[sg->n] = sg->text + used;
+        sg->dec_len[sg->n] = pct_decode(p + s, i - s, sg->text + used);
+        used += sg->dec_len[sg->n];
+        sg->n++;
+    }
+    if (i < n) sg->too_many = true; /* a path that does not start with '/' */
+}
+
+/* Matches the path of a requestUri template against the request's segments, collecting labels.
  * Returns the number of literal segments matched (the more, the more specific), or -1. */
-static int match_path(const char *t, size_t tn, const char *p, size_t pn, label *labels, int *nlabels,
+static int match_path(const char *t, size_t tn, const segments *sg, label *labels, int *nlabels,
                       bool *greedy)
 {
-    size_t ti = 0, pi = 0;
-    int literals = 0;
+    size_t ti = 0;
+    int si = 0, literals = 0;
     *nlabels = 0;
     *greedy = false;
-    /* A single trailing slash does not make another route. */
     if (tn > 1 && t[tn - 1] == '/') tn--;
-    if (pn > 1 && p[pn - 1] == '/') pn--;
-    while (ti < tn && pi < pn) {
-        if (t[ti] != '/' || p[pi] != '/') return -1;
-        ti++;
-        pi++;
-        size_t te = ti, pe = pi;
-        while (te < tn && t[te] != '/') te++;
-        while (pe < pn && p[pe] != '/') pe++;
-        if (te > ti && t[ti] == '{' && t[te - 1] == '}') {
-            bool g = te - ti > 2 && t[te - 2] == '+';
-            if (*nlabels == MAX_LABELS || pe == pi) return -1;
+    if (tn == 1 && t[0] == '/') tn = 0; /* "/" is the root: no segments */
+    while (ti < tn) {
+        if (t[ti] != '/' || si >= sg->n) return -1;
+        size_t ts = ++ti;
+        while (ti < tn && t[ti] != '/') ti++;
+        size_t tl = ti - ts;
+        if (tl > 2 && t[ts] == '{' && t[ti - 1] == '}') {
+            bool g = t[ti - 2] == '+';
+            if (*nlabels == MAX_LABELS || sg->raw_len[si] == 0) return -1;
             label *l = &labels[(*nlabels)++];
-            l->name = t + ti + 1;
-            l->name_len = te - ti - 2 - (g ? 1 : 0);
-            l->raw = p + pi;
+            l->name = t + ts + 1;
+            l->name_len = tl - 2 - (g ? 1 : 0);
+            l->raw = sg->raw[si];
             if (g) {
-                /* A greedy label takes the rest of the path. */
+                /* A greedy label takes the rest of the path, slashes and all. */
                 *greedy = true;
-                l->raw_len = pn - pi;
-                ti = te;
-                pi = pn;
+                const char *last = sg->raw[sg->n - 1] + sg->raw_len[sg->n - 1];
+                l->raw_len = (size_t)(last - sg->raw[si]);
+                si = sg->n;
                 break;
             }
-            l->raw_len = pe - pi;
+            l->raw_len = sg->raw_len[si];
         } else {
-            char dec[512];
-            if (pe - pi > sizeof dec) return -1;
-            size_t dn = pct_decode(p + pi, pe - pi, dec);
-            if (dn != te - ti || memcmp(dec, t + ti, dn) != 0) return -1;
+            if (sg->dec_len[si] != tl || memcmp(sg->dec[si], t + ts, tl) != 0) return -1;
             literals++;
         }
-        ti = te;
-        pi = pe;
+        si++;
     }
-    return ti == tn && pi == pn ? literals : -1;
+    return ti >= tn && si == sg->n ? literals : -1;
 }
 
 /* The template's literal query parts ("?tagging", "?x-id=Get") must all be in the request. */
@@ -141,24 +171,32 @@ static bool match_query(const char *tq, size_t tn, const char *q, size_t qn)
     return true;
 }
 
-static int32_t route_rest(const awsval_model *m, const request *rq, label *labels, int *nlabels)
+static int32_t route_rest(const awsval_model *m, const request *rq, char *scratch, label *labels,
+                          int *nlabels)
 {
+    segments sg;
+    sg.text = scratch;
+    split_path(rq->path, rq->path_len, &sg);
+    if (sg.too_many) return -1;
     int32_t best = -1;
     int best_score = -1;
     label tmp[MAX_LABELS];
     for (uint32_t i = 0; i < m->op_count; i++) {
         const awsval__operation *op = &m->ops[i];
-        const char *meth = AV_STR(m, op->method), *uri = AV_STR(m, op->uri);
-        if (strlen(meth) != rq->r->method_len || memcmp(meth, rq->r->method, rq->r->method_len) != 0) continue;
-        const char *qm = strchr(uri, '?');
-        size_t tn = qm ? (size_t)(qm - uri) : strlen(uri);
+        if (op->method_len != rq->r->method_len ||
+            memcmp(AV_STR(m, op->method), rq->r->method, op->method_len) != 0)
+            continue;
+        const char *uri = AV_STR(m, op->uri);
         int n;
         bool greedy;
-        int lit = match_path(uri, tn, rq->path, rq->path_len, tmp, &n, &greedy);
+        int lit = match_path(uri, op->path_len, &sg, tmp, &n, &greedy);
         if (lit < 0) continue;
-        if (qm && !match_query(qm + 1, strlen(qm + 1), rq->query, rq->query_len)) continue;
+        bool query = uri[op->path_len] == '?';
+        if (query && !match_query(uri + op->path_len + 1, strlen(uri + op->path_len + 1), rq->query,
+                                  rq->query_len))
+            continue;
         /* More literal segments, then literal query parts, then no greedy label: more specific. */
-        int score = lit * 4 + (qm ? 2 : 0) + (greedy ? 0 : 1);
+        int score = lit * 4 + (query ? 2 : 0) + (greedy ? 0 : 1);
         if (score > best_score) {
             best_score = score;
             best = (int32_t)i;
@@ -316,6 +354,23 @@ awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval
     int nlabels = 0;
     int32_t op = -1;
     uint8_t fail = 0;
+
+    /* Room for the decoded path, every decoded string and every bound value, before any is
+     * written: pointers into it stay valid, and a context that has seen a request this large
+     * allocates nothing. */
+    size_t room = r->target_len * 3 + 16, entries = 8 + r->target_len / 2 + 1;
+    for (size_t i = 0; i < r->header_count; i++) {
+        room += r->headers[i].value_len + r->headers[i].name_len;
+        entries += r->headers[i].value_len + 1;
+    }
+    c->hbuf.len = 0;
+    if (!awsval__buf_reserve(&c->hbuf, &c->alc, room + entries * sizeof(awsval__bound) + 16))
+        return AWSVAL_NOMEM;
+    /* Bound entries first (aligned at the start), then strings, then the decoded path. */
+    binder b = {.c = c, .out = (awsval__bound *)(void *)c->hbuf.data, .cap = entries};
+    b.text = c->hbuf.data + entries * sizeof(awsval__bound);
+    char *path_text = b.text + room - r->target_len - 8;
+
     const char *proto = AV_STR(m, m->protocol);
     if (strcmp(proto, "json") == 0) {
         static const char target[] = "X-Amz-Target";
@@ -331,25 +386,13 @@ awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval
                  !json_media(header(r, "Content-Type", 12), "application/x-amz-json-1.1"))
             fail = AV_HTTP_MEDIA;
     } else {
-        op = route_rest(m, &rq, labels, &nlabels);
+        op = route_rest(m, &rq, path_text, labels, &nlabels);
         if (op < 0) fail = AV_HTTP_ROUTE;
         else if (r->body_len && !json_media(header(r, "Content-Type", 12), "application/json"))
             fail = AV_HTTP_MEDIA;
     }
     if (fail) return awsval__fail_http(c, m, fail, op);
 
-    /* Room for every decoded string and bound value, before any is written. */
-    size_t room = r->target_len * 2 + 16, entries = 8 + r->target_len / 2 + 1;
-    for (size_t i = 0; i < r->header_count; i++) {
-        room += r->headers[i].value_len + r->headers[i].name_len;
-        entries += r->headers[i].value_len / 1 + 1;
-    }
-    c->hbuf.len = 0;
-    if (!awsval__buf_reserve(&c->hbuf, &c->alc, room + entries * sizeof(awsval__bound) + 16))
-        return AWSVAL_NOMEM;
-    /* Bound entries first (aligned at the start), strings after them. */
-    binder b = {.c = c, .out = (awsval__bound *)(void *)c->hbuf.data, .cap = entries};
-    b.text = c->hbuf.data + entries * sizeof(awsval__bound);
     int32_t in = m->ops[op].input;
     if (in >= 0) bind(&b, m, &m->shapes[in], &rq, labels, nlabels);
     return awsval__check_bound(c, m, op, body, r->body_len, b.out, b.n);

@@ -192,6 +192,7 @@ typedef struct awsval__operation {
     uint32_t name;       /* string offset */
     int32_t input;       /* shape index or -1 */
     uint32_t method, uri; /* string offsets */
+    uint32_t method_len, path_len; /* the uri's path part ends at path_len (before any '?') */
 } awsval__operation;
 
 /* How the service answers a validation failure, derived from the model once. */

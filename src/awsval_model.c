@@ -922,6 +922,8 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         const char *uri = jv_str(jv_get(http, "requestUri"));
         x->method = intern_cstr(&b, meth ? meth : "POST", &ok);
         x->uri = intern_cstr(&b, uri ? uri : "/", &ok);
+        x->method_len = (uint32_t)strlen(meth ? meth : "POST");
+        x->path_len = (uint32_t)strcspn(uri ? uri : "/", "?");
         if (!ok) goto done;
     }
     if (!derive_native(&b, shapes)) { ok = false; goto done; }
