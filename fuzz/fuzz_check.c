@@ -108,6 +108,44 @@ static void check_violations(const awsval_ctx *ctx, awsval_code rc, size_t size,
     FUZZ_ASSERT(awsval_ctx_violation(ctx, count, &v) == AWSVAL_NOTFOUND, "violation past count");
 }
 
+static int parse_failed(const awsval_ctx *ctx)
+{
+    awsval_violation v;
+    memset(&v, 0, sizeof v);
+    v.size = sizeof v;
+    return awsval_ctx_violation(ctx, 0, &v) == AWSVAL_OK && v.kind == AWSVAL_KIND_PARSE;
+}
+
+/* The machine report says what the violations say. */
+static void check_machine_doc(const awsval_ctx *ctx, awsval_code rc, json_t *doc, const char *buf)
+{
+    json_t *valid = json_object_get(doc, "valid");
+    FUZZ_ASSERT(json_is_boolean(valid) && json_is_true(valid) == (rc == AWSVAL_OK),
+                "JSON report 'valid' disagrees: %s", buf);
+    json_t *total = json_object_get(doc, "total");
+    FUZZ_ASSERT(json_is_integer(total) &&
+                    (size_t)json_integer_value(total) == awsval_ctx_violation_total(ctx),
+                "JSON report 'total' disagrees: %s", buf);
+    json_t *fl = json_object_get(doc, "failures");
+    FUZZ_ASSERT(json_is_array(fl) && json_array_size(fl) == awsval_ctx_violation_count(ctx),
+                "JSON report 'failures' has not count entries: %s", buf);
+    for (size_t i = 0; i < json_array_size(fl); i++) {
+        awsval_violation v;
+        memset(&v, 0, sizeof v);
+        v.size = sizeof v;
+        awsval_ctx_violation(ctx, i, &v);
+        json_t *f = json_array_get(fl, i);
+        const char *path = json_string_value(json_object_get(f, "path"));
+        const char *kind = json_string_value(json_object_get(f, "constraint"));
+        FUZZ_ASSERT(path && strcmp(path, v.pointer) == 0, "failure %zu path: %s", i, buf);
+        FUZZ_ASSERT(kind && strcmp(kind, awsval_kind_name(v.kind)) == 0, "failure %zu kind: %s",
+                    i, buf);
+        FUZZ_ASSERT((size_t)json_integer_value(json_object_get(f, "offset")) == v.offset &&
+                        (size_t)json_integer_value(json_object_get(f, "length")) == v.length,
+                    "failure %zu span: %s", i, buf);
+    }
+}
+
 static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_code rc,
                           size_t small_cap)
 {
@@ -138,6 +176,12 @@ static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_c
         if (small_cap > 0 && need > small_cap)
             FUZZ_ASSERT(memcmp(small, buf, small_cap - 1) == 0 && small[small_cap - 1] == '\0',
                         "truncated render is not a prefix");
+        if (styles[k] == AWSVAL_REPORT_AWS && rc == AWSVAL_INVALID && !parse_failed(ctx)) {
+            char head[64];
+            size_t t = awsval_ctx_violation_total(ctx);
+            snprintf(head, sizeof head, "%zu validation error%s detected: ", t, t == 1 ? "" : "s");
+            FUZZ_ASSERT(strncmp(buf, head, strlen(head)) == 0, "AWS message head: %s", buf);
+        }
         if (rc == AWSVAL_OK && styles[k] != AWSVAL_REPORT_JSON)
             FUZZ_ASSERT(len == 0, "valid result renders style %u: %s", styles[k], buf);
         if (styles[k] != AWSVAL_REPORT_AWS && len > 0) {
@@ -145,11 +189,7 @@ static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_c
             json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
             FUZZ_ASSERT(doc != NULL, "style %u renders invalid JSON (%s at %d): %s", styles[k],
                         err.text, err.position, buf);
-            if (styles[k] == AWSVAL_REPORT_JSON) {
-                json_t *valid = json_object_get(doc, "valid");
-                FUZZ_ASSERT(json_is_boolean(valid) && json_is_true(valid) == (rc == AWSVAL_OK),
-                            "JSON report 'valid' disagrees: %s", buf);
-            }
+            if (styles[k] == AWSVAL_REPORT_JSON) check_machine_doc(ctx, rc, doc, buf);
             json_decref(doc);
         }
         free(buf);

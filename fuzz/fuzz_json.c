@@ -133,11 +133,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * jansson's verdict is not compared. */
     if (memchr(data, 0, size) != NULL) {
         FUZZ_ASSERT(!aw_ok, "awsval accepts a raw NUL byte");
+        if (js_ok && getenv("FUZZ_JSON_STATS")) fprintf(stderr, "excluded: raw-nul\n");
         return 0;
     }
     if (aw_ok != js_ok) {
         int ex = excluded(data, size);
-        if (ex != EX_NONE) return 0;
+        if (ex != EX_NONE) {
+            /* FUZZ_JSON_STATS=1: name each exclusion taken (to count them over a corpus). */
+            static const char *const why[] = {"", "big-int", "real-overflow", "depth", "nul-escape"};
+            if (getenv("FUZZ_JSON_STATS")) fprintf(stderr, "excluded: %s\n", why[ex]);
+            return 0;
+        }
         FUZZ_ASSERT(0, "differential: awsval %s (%s at %zu), jansson %s (%s at %d)",
                     aw_ok ? "accepts" : "rejects", aw_msg, aw_off,
                     js_ok ? "accepts" : "rejects", js_ok ? "" : err.text, err.position);
