@@ -541,6 +541,19 @@ Test(http, lattice_delete_malformed_label)
     expect_native_body(lattice, DELETE, "{\"" SNSA "\":\"snsa-1\"}");
 }
 
+/* A label longer than any fixed buffer still routes, and gets its length violation. */
+Test(http, lattice_long_label_routes)
+{
+    static char msg[9000];
+    int n = snprintf(msg, sizeof msg, "DELETE /servicenetworkserviceassociations/");
+    for (int i = 0; i < 2100; i++) n += snprintf(msg + n, sizeof msg - (size_t)n, "%%61");
+    snprintf(msg + n, sizeof msg - (size_t)n, " HTTP/1.1\r\n\r\n");
+    expect_invalid(lattice, msg);
+    cr_assert_str_eq(routed(), DELETE);
+    cr_assert_eq(r.status, 400);
+    cr_assert_not_null(strstr(r.body, "Member must have length less than or equal to 2048"), "%s", r.body);
+}
+
 Test(http, lattice_get_and_list_routes)
 {
     expect_valid(lattice, "GET /servicenetworkserviceassociations/snsa-0123456789abcdefg HTTP/1.1\r\n\r\n",
