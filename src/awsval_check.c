@@ -293,50 +293,18 @@ static bool scan_string(st *s, jstr *out)
             dlen = (size_t)(q - ((const unsigned char *)s->p + 1));
             memcpy(dst, s->p + 1, dlen);
         }
-        if (q + 1 >= end) {
-            parse_error(s, (const char *)q, "unterminated string");
+        const char *msg;
+        uint32_t cp;
+        size_t used = awsval__json_escape((const char *)q, s->end, dst, &dlen, &cp, &msg);
+        if (!used) {
+            char e = q + 1 < end ? (char)q[1] : '\0';
+            if (e && e != 'u') /* name the character: "invalid escape '\x'" */
+                parse_error(s, (const char *)q, "%s '\\%c'", msg, e >= 0x20 && e < 0x7f ? e : '?');
+            else
+                parse_error(s, (const char *)q, "%s", msg);
             return false;
         }
-        char e = (char)q[1];
-        const char *esc = (const char *)q;
-        q += 2;
-        switch (e) {
-        case '"': dst[dlen++] = '"'; break;
-        case '\\': dst[dlen++] = '\\'; break;
-        case '/': dst[dlen++] = '/'; break;
-        case 'b': dst[dlen++] = '\b'; break;
-        case 'f': dst[dlen++] = '\f'; break;
-        case 'n': dst[dlen++] = '\n'; break;
-        case 'r': dst[dlen++] = '\r'; break;
-        case 't': dst[dlen++] = '\t'; break;
-        case 'u': {
-            int u = read_u4((const char *)q, s->end);
-            if (u < 0) {
-                parse_error(s, esc, "invalid \\u escape");
-                return false;
-            }
-            q += 4;
-            uint32_t cp = (uint32_t)u;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                int lo = (end - q >= 6 && q[0] == '\\' && q[1] == 'u') ? read_u4((const char *)q + 2, s->end) : -1;
-                if (lo < 0xDC00 || lo > 0xDFFF) {
-                    parse_error(s, esc, "lone surrogate in \\u escape");
-                    return false;
-                }
-                q += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                parse_error(s, esc, "lone surrogate in \\u escape");
-                return false;
-            }
-            /* The unescaped form is never longer than the escape (6 or 12 bytes -> <= 4). */
-            dlen += awsval__utf8_put(dst + dlen, cp);
-            break;
-        }
-        default:
-            parse_error(s, esc, "invalid escape '\\%c'", e >= 0x20 && e < 0x7f ? e : '?');
-            return false;
-        }
+        q += used;
         cps++;
         seg = q;
     }
@@ -1579,6 +1547,21 @@ static void publish(awsval_ctx *c, const awsval_model *m)
     c->model = m;
 }
 
+/* After the value: nothing but white space may follow; then the result is published. */
+static awsval_code end_check(st *s)
+{
+    if (!s->stop) {
+        ws(s);
+        if (s->p < s->end) parse_error(s, s->p, "trailing characters after the JSON value");
+    }
+    if (s->nomem) {
+        s->c->viol_count = s->c->viol_total = 0;
+        return AWSVAL_NOMEM;
+    }
+    publish(s->c, s->m);
+    return s->c->viol_total ? AWSVAL_INVALID : AWSVAL_OK;
+}
+
 typedef struct target {
     int32_t shape;
     int32_t member; /* -1: a bare shape */
@@ -1609,6 +1592,7 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const ch
         else if (m->shapes[tg.shape].type != AV_T_STRING)
             return AWSVAL_BADARG;
         else string_checks(&s, nseg, tg.shape, vflags, json, len, cps, 0, len);
+        s.p = s.end; /* a raw string is all value */
     } else {
         ws(&s);
         if (s.p >= s.end) {
@@ -1623,17 +1607,8 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const ch
         } else {
             value(&s, tg.shape, nseg, vflags);
         }
-        if (!s.stop) {
-            ws(&s);
-            if (s.p < s.end) parse_error(&s, s.p, "trailing characters after the JSON value");
-        }
     }
-    if (s.nomem) {
-        c->viol_count = c->viol_total = 0;
-        return AWSVAL_NOMEM;
-    }
-    publish(c, m);
-    return c->viol_total ? AWSVAL_INVALID : AWSVAL_OK;
+    return end_check(&s);
 }
 
 awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op, const char *body,
@@ -1691,16 +1666,7 @@ awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op
             if (!s.stop) missing_required(&s, sh, 0, seen, 0);
         }
     }
-    if (!s.stop) {
-        ws(&s);
-        if (s.p < s.end) parse_error(&s, s.p, "trailing characters after the JSON value");
-    }
-    if (s.nomem) {
-        c->viol_count = c->viol_total = 0;
-        return AWSVAL_NOMEM;
-    }
-    publish(c, m);
-    return c->viol_total ? AWSVAL_INVALID : AWSVAL_OK;
+    return end_check(&s);
 }
 
 awsval_code awsval__fail_http(awsval_ctx *c, const awsval_model *m, uint8_t why, int32_t op)

@@ -306,6 +306,11 @@ uint32_t awsval__category_mask(const char *name);
 void awsval__charset_finish(awsval__charset *cs, uint64_t *bmp, const char *also, size_t also_len);
 /* Whether every character of s (valid UTF-8) is in cs, whose BMP bitmap is `bmp`. */
 bool awsval__charset_all(const awsval__charset *cs, const uint64_t *bmp, const char *s, size_t n);
+/* Decodes the JSON escape at p (a backslash) into dst at *n, advancing *n; *cp is the code
+ * point. Returns the bytes read (2, 6 or 12), or 0 with *msg set (a constant) for an invalid
+ * escape or a lone surrogate. Shared by the request scanner and the model reader. */
+size_t awsval__json_escape(const char *p, const char *end, char *dst, size_t *n, uint32_t *cp,
+                           const char **msg);
 /* Encodes cp as UTF-8 into out (4 bytes at least); returns the byte count. */
 size_t awsval__utf8_put(char *out, uint32_t cp);
 

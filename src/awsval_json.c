@@ -98,20 +98,6 @@ static void skip_ws(parser *ps)
         ps->p++;
 }
 
-static int hex4(const char *p, const char *end)
-{
-    if (end - p < 4) return -1;
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (h < 0) return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
 /* Reads the string at ps->p ('"') into the arena. */
 static bool read_string(parser *ps, const char **out, size_t *out_len)
 {
@@ -138,40 +124,13 @@ static bool read_string(parser *ps, const char **out, size_t *out_len)
             q++;
             continue;
         }
-        char e = q[1];
-        const char *esc = q;
-        q += 2;
-        switch (e) {
-        case '"': dst[n++] = '"'; break;
-        case '\\': dst[n++] = '\\'; break;
-        case '/': dst[n++] = '/'; break;
-        case 'b': dst[n++] = '\b'; break;
-        case 'f': dst[n++] = '\f'; break;
-        case 'n': dst[n++] = '\n'; break;
-        case 'r': dst[n++] = '\r'; break;
-        case 't': dst[n++] = '\t'; break;
-        case 'u': {
-            int u = hex4(q, close);
-            if (u < 0) return perr(ps, esc, "invalid \\u escape");
-            q += 4;
-            uint32_t cp = (uint32_t)u;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                int lo = (close - q >= 6 && q[0] == '\\' && q[1] == 'u') ? hex4(q + 2, close) : -1;
-                if (lo < 0xDC00 || lo > 0xDFFF) return perr(ps, esc, "lone surrogate in \\u escape");
-                q += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                return perr(ps, esc, "lone surrogate in \\u escape");
-            } else if (cp == 0) {
-                /* Names are C strings; a model has no use for NUL. */
-                return perr(ps, esc, "\\u0000 is not allowed in a model");
-            }
-            n += awsval__utf8_put(dst + n, cp);
-            break;
-        }
-        default:
-            return perr(ps, esc, "invalid escape");
-        }
+        const char *msg;
+        uint32_t cp;
+        size_t used = awsval__json_escape(q, close, dst, &n, &cp, &msg);
+        if (!used) return perr(ps, q, msg);
+        /* Names are C strings; a model has no use for NUL. */
+        if (cp == 0) return perr(ps, q, "\\u0000 is not allowed in a model");
+        q += used;
     }
     dst[n] = '\0';
     *out = dst;

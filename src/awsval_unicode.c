@@ -4,6 +4,63 @@
 
 #include "awsval_internal.h"
 
+static int hex4(const char *p, const char *end)
+{
+    if (end - p < 4) return -1;
+    int v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int h = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (h < 0) return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
+size_t awsval__json_escape(const char *p, const char *end, char *dst, size_t *n, uint32_t *cp,
+                           const char **msg)
+{
+    if (end - p < 2) {
+        *msg = "unterminated string";
+        return 0;
+    }
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *hit = p[1] ? strchr(from, p[1]) : NULL;
+    if (hit) {
+        dst[(*n)++] = to[hit - from];
+        *cp = (unsigned char)to[hit - from];
+        return 2;
+    }
+    if (p[1] != 'u') {
+        *msg = "invalid escape";
+        return 0;
+    }
+    int u = hex4(p + 2, end);
+    if (u < 0) {
+        *msg = "invalid \\u escape";
+        return 0;
+    }
+    uint32_t c = (uint32_t)u;
+    size_t used = 6;
+    if (c >= 0xD800 && c <= 0xDBFF) {
+        int lo = (end - p >= 12 && p[6] == '\\' && p[7] == 'u') ? hex4(p + 8, end) : -1;
+        if (lo < 0xDC00 || lo > 0xDFFF) {
+            *msg = "lone surrogate in \\u escape";
+            return 0;
+        }
+        c = 0x10000 + ((c - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+        used = 12;
+    } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        *msg = "lone surrogate in \\u escape";
+        return 0;
+    }
+    /* The unescaped form is never longer than the escape (6 or 12 bytes -> <= 4). */
+    *n += awsval__utf8_put(dst + *n, c);
+    *cp = c;
+    return used;
+}
+
 int64_t awsval__utf8_count(const char *str, size_t n, size_t *bad)
 {
     const unsigned char *s = (const unsigned char *)str;
