@@ -36,7 +36,9 @@ typedef struct awsval__regex_limits {
 /* Translates a Java-dialect pattern into PCRE2 syntax with the same meaning.
  *   src/len   the Java pattern (UTF-8, need not be NUL-terminated)
  *   dst/cap   output buffer; on success holds a NUL-terminated PCRE2 pattern
- *   need      set to the bytes needed including the NUL (also when cap is too small)
+ *   need      set to the buffer size the translation needs (also when cap is too small): its
+ *             peak use while classes are rewritten in place, so it can exceed the length of
+ *             the result plus the NUL; a buffer of `need` bytes always succeeds
  *   erroff    on error: byte offset in src
  *   errmsg    on error: a constant message
  * Returns 0 on success, 1 if cap is too small (call again with *need), -1 if the pattern is
