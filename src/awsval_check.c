@@ -193,26 +193,6 @@ static inline void ws(st *s)
         s->p++;
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-    return -1;
-}
-
-static int read_u4(const char *p, const char *end)
-{
-    if (end - p < 4) return -1;
-    int v = 0;
-    for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
-        if (h < 0) return -1;
-        v = v * 16 + h;
-    }
-    return v;
-}
-
 /* A scanned string. `s` points into the input (no escapes) or into ctx->text. */
 typedef struct jstr {
     const char *s;
@@ -591,33 +571,8 @@ static const char *const type_words[] = {
 };
 
 /* The value at s->p does not fit shape si: scan it as untyped JSON, then record it. */
-static void type_mismatch(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
-{
-    const char *start = s->p;
-    value(s, -1, nseg, vflags);
-    if (s->stop) return;
-    size_t off = (size_t)(start - s->start), len = (size_t)(s->p - start);
-    awsval__viol *v = record(s, nseg, AWSVAL_KIND_TYPE, AWSVAL_SOURCE_MODEL, si, vflags, NULL, 0,
-                             off, len);
-    if (!v) return;
-    if (!(vflags & AWSVAL_VIOLATION_SENSITIVE)) {
-        awsval__buf *a = &s->c->varena;
-        awsval__out o = {NULL, 0, 0, false};
-        awsval__java_text(&o, start, len);
-        if (awsval__buf_reserve(a, &s->c->alc, o.len + 1)) {
-            awsval__out o2 = {a->data + a->len, o.len + 1, 0, false};
-            awsval__java_text(&o2, start, len);
-            v->value = a->len;
-            a->len += o.len;
-            a->data[a->len++] = '\0';
-        } else {
-            s->nomem = true;
-        }
-    }
-    finish(s, v);
-}
-
-/* Echo of a container, for length violations: Java's toString of the value. */
+/* Echoes the value json[start, start+len) as Java's toString prints it (lists, maps, values
+ * that do not fit their type), unless it is sensitive. */
 static void container_echo(st *s, awsval__viol *v, const char *start, size_t len, uint32_t vflags)
 {
     if (!v || (vflags & AWSVAL_VIOLATION_SENSITIVE)) return;
@@ -633,6 +588,19 @@ static void container_echo(st *s, awsval__viol *v, const char *start, size_t len
     v->value = a->len;
     a->len += o.len;
     a->data[a->len++] = '\0';
+}
+
+/* The value at s->p does not fit shape si: scan it as untyped JSON, then record it. */
+static void type_mismatch(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
+{
+    const char *start = s->p;
+    value(s, -1, nseg, vflags);
+    if (s->stop) return;
+    size_t off = (size_t)(start - s->start), len = (size_t)(s->p - start);
+    awsval__viol *v = record(s, nseg, AWSVAL_KIND_TYPE, AWSVAL_SOURCE_MODEL, si, vflags, NULL, 0,
+                             off, len);
+    container_echo(s, v, start, len, vflags);
+    finish(s, v);
 }
 
 static bool enter(st *s)
@@ -1025,19 +993,12 @@ static const char *j_char(const char *p, uint32_t *cp)
         *cp = v;
         return p + k;
     }
-    char e = p[1];
-    if (e != 'u') {
-        *cp = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : (uint32_t)e;
-        return p + 2;
-    }
-    uint32_t v = (uint32_t)read_u4(p + 2, p + 6);
-    p += 6;
-    if (v >= 0xD800 && v <= 0xDBFF) {
-        v = 0x10000 + ((v - 0xD800) << 10) + ((uint32_t)read_u4(p + 2, p + 6) - 0xDC00);
-        p += 6;
-    }
-    *cp = v;
-    return p;
+    /* Validated input: the shared decoder cannot fail here. */
+    char tmp[4];
+    size_t n = 0;
+    const char *msg;
+    size_t used = awsval__json_escape(p, p + 12, tmp, &n, cp, &msg);
+    return p + used;
 }
 
 /* The end of the string at p (its opening quote). */

@@ -620,8 +620,6 @@ static void mark_hiding(awsval_model *m)
 {
     for (uint32_t i = 0; i < m->shape_count; i++)
         if (m->shapes[i].flags & AV_SF_SENSITIVE) m->shapes[i].flags |= AV_SF_HIDES;
-    for (uint32_t i = 0; i < m->member_count; i++)
-        if (m->members[i].sensitive) m->members[i].sensitive = 1;
     bool changed = true;
     while (changed) {
         changed = false;
