@@ -78,10 +78,10 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) only = argv[++i];
     }
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     awsval_model *adv = awsval_model_load_buffer(model_json, sizeof model_json - 1, NULL, &err);
-    awsval_model *lattice = awsval_model_builtin("vpc-lattice", NULL, &err);
-    awsval_ctx *ctx = awsval_ctx_create(NULL);
+    awsval_model *lattice = awsval_model_load_builtin("vpc-lattice", NULL, &err);
+    awsval_ctx *ctx = awsval_ctx_create(NULL, NULL);
     if (!adv || !lattice || !ctx) {
         fprintf(stderr, "setup: %s\n", err.message);
         return 1;

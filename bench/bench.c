@@ -141,9 +141,9 @@ int main(int argc, char **argv)
     size_t ncases = sizeof cases / sizeof *cases;
     awsval_alc alc = {count_malloc, count_realloc, count_free, NULL};
     awsval_ctx_opts co = {.size = sizeof co, .alc = &alc};
-    awsval_ctx *ctx = awsval_ctx_create(&co);
-    awsval_model *lattice = awsval_model_builtin("vpc-lattice", NULL, NULL);
-    awsval_model *apprunner = awsval_model_builtin("apprunner", NULL, NULL);
+    awsval_ctx *ctx = awsval_ctx_create(&co, NULL);
+    awsval_model *lattice = awsval_model_load_builtin("vpc-lattice", NULL, NULL);
+    awsval_model *apprunner = awsval_model_load_builtin("apprunner", NULL, NULL);
     if (!ctx || !lattice || !apprunner) {
         fprintf(stderr, "setup failed\n");
         return 1;
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
         int reps = 0;
         double t0 = now(), t1;
         do {
-            awsval_model_free(awsval_model_builtin(svc, NULL, NULL));
+            awsval_model_free(awsval_model_load_builtin(svc, NULL, NULL));
             reps++;
             t1 = now();
         } while (t1 - t0 < seconds / 4 || reps < 3);

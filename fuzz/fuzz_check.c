@@ -46,8 +46,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     static const char *const names[2] = {"vpc-lattice", "apprunner"};
     for (int i = 0; i < 2; i++) {
-        awsval_model_err err;
-        g_models[i] = awsval_model_builtin(names[i], NULL, &err);
+        awsval_model_err err = {.size = sizeof err};
+        g_models[i] = awsval_model_load_builtin(names[i], NULL, &err);
         FUZZ_ASSERT(g_models[i] != NULL, "builtin model %s: %s", names[i], err.message);
     }
     return 0;
@@ -59,7 +59,7 @@ static void check_str(const char *what, const char *s)
     FUZZ_ASSERT(fuzz_utf8_valid(s, strlen(s)), "violation field %s is not UTF-8", what);
 }
 
-static void check_violations(const awsval_ctx *ctx, awsval_code rc, size_t size,
+static void check_violations(awsval_ctx *ctx, awsval_code rc, size_t size,
                              uint32_t max_violations)
 {
     size_t count = awsval_ctx_violation_count(ctx), total = awsval_ctx_violation_total(ctx);
@@ -108,7 +108,7 @@ static void check_violations(const awsval_ctx *ctx, awsval_code rc, size_t size,
     FUZZ_ASSERT(awsval_ctx_violation(ctx, count, &v) == AWSVAL_NOTFOUND, "violation past count");
 }
 
-static int parse_failed(const awsval_ctx *ctx)
+static int parse_failed(awsval_ctx *ctx)
 {
     awsval_violation v;
     memset(&v, 0, sizeof v);
@@ -117,7 +117,7 @@ static int parse_failed(const awsval_ctx *ctx)
 }
 
 /* The machine report says what the violations say. */
-static void check_machine_doc(const awsval_ctx *ctx, awsval_code rc, json_t *doc, const char *buf)
+static void check_machine_doc(awsval_ctx *ctx, awsval_code rc, json_t *doc, const char *buf)
 {
     json_t *valid = json_object_get(doc, "valid");
     FUZZ_ASSERT(json_is_boolean(valid) && json_is_true(valid) == (rc == AWSVAL_OK),
@@ -146,7 +146,7 @@ static void check_machine_doc(const awsval_ctx *ctx, awsval_code rc, json_t *doc
     }
 }
 
-static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_code rc,
+static void check_renders(awsval_ctx *ctx, const awsval_model *m, awsval_code rc,
                           size_t small_cap)
 {
     static const uint32_t styles[4] = {AWSVAL_REPORT_AWS, AWSVAL_REPORT_NATIVE,
@@ -155,7 +155,7 @@ static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_c
     for (int k = 0; k < 4; k++) {
         size_t need = 0;
         memset(small, 'X', sizeof small);
-        awsval_code r = awsval_render(ctx, m, styles[k], small, small_cap, &need);
+        awsval_code r = awsval_render(ctx, styles[k], small, small_cap, &need);
         FUZZ_ASSERT(r == AWSVAL_OK || r == AWSVAL_TOOSMALL, "render style %u: %u", styles[k], r);
         FUZZ_ASSERT(need >= 1, "render need %zu", need);
         if (small_cap > 0) {
@@ -167,7 +167,7 @@ static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_c
         char *buf = malloc(need);
         FUZZ_ASSERT(buf != NULL, "malloc");
         size_t need2 = 0;
-        r = awsval_render(ctx, m, styles[k], buf, need, &need2);
+        r = awsval_render(ctx, styles[k], buf, need, &need2);
         FUZZ_ASSERT(r == AWSVAL_OK && need2 == need, "right-sized render: rc %u need %zu/%zu", r,
                     need2, need);
         size_t len = strlen(buf);
@@ -196,15 +196,18 @@ static void check_renders(const awsval_ctx *ctx, const awsval_model *m, awsval_c
     }
     /* A NULL buffer with cap 0 only measures. */
     size_t need = 0;
-    awsval_code r = awsval_render(ctx, m, AWSVAL_REPORT_JSON, NULL, 0, &need);
+    awsval_code r = awsval_render(ctx, AWSVAL_REPORT_JSON, NULL, 0, &need);
     FUZZ_ASSERT((r == AWSVAL_TOOSMALL || r == AWSVAL_OK) && need >= 1, "measure: %u %zu", r, need);
 
-    int status = -1;
-    const char *type = NULL;
-    FUZZ_ASSERT(awsval_native_error(ctx, m, &status, &type) == AWSVAL_OK, "native_error");
-    FUZZ_ASSERT(type != NULL, "native error type NULL");
-    if (rc == AWSVAL_OK) FUZZ_ASSERT(status == 0 && type[0] == '\0', "valid: %d %s", status, type);
-    else FUZZ_ASSERT(status >= 400 && status <= 599 && type[0], "invalid: %d '%s'", status, type);
+    (void)m;
+    awsval_rejection rej = {.size = sizeof rej};
+    FUZZ_ASSERT(awsval_ctx_rejection(ctx, &rej) == AWSVAL_OK, "rejection");
+    FUZZ_ASSERT(rej.error_type != NULL && rej.content_type != NULL, "rejection strings NULL");
+    if (rc == AWSVAL_OK) FUZZ_ASSERT(rej.status == 0 && rej.error_type[0] == '\0', "valid: %d %s", rej.status, rej.error_type);
+    else FUZZ_ASSERT(rej.status >= 400 && rej.status <= 599 && rej.error_type[0], "invalid: %d '%s'", rej.status, rej.error_type);
+    size_t body_need = 0;
+    awsval_render(ctx, AWSVAL_REPORT_NATIVE, NULL, 0, &body_need);
+    FUZZ_ASSERT(rej.body_len + 1 == body_need || (rc == AWSVAL_OK && rej.body_len == 0), "body_len");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -233,12 +236,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (data[3] & 128) o.max_size = 32;
     uint32_t maxv = o.max_violations ? o.max_violations : 100;
-    awsval_ctx *ctx = awsval_ctx_create(&o);
+    awsval_ctx *ctx = awsval_ctx_create(&o, NULL);
     FUZZ_ASSERT(ctx != NULL, "ctx_create");
 
     /* Before any check: nothing to render. */
     size_t need = 0;
-    FUZZ_ASSERT(awsval_render(ctx, m, AWSVAL_REPORT_JSON, NULL, 0, &need) == AWSVAL_NOCHECK,
+    FUZZ_ASSERT(awsval_render(ctx, AWSVAL_REPORT_JSON, NULL, 0, &need) == AWSVAL_NOCHECK,
                 "render before a check");
     FUZZ_ASSERT(awsval_ctx_violation_count(ctx) == 0, "count before a check");
 
@@ -269,7 +272,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         v.size = sizeof v;
         awsval_ctx_violation(ctx, i, &v);
         size_t line = 0, col = 0;
-        int ok = awsval_locate_pos(json, len, v.offset, &line, &col);
+        int ok = awsval_locate_pos(json, len, v.offset, &line, &col) == AWSVAL_OK;
         if (v.offset < len) FUZZ_ASSERT(ok == 1 && line >= 1 && col >= 1, "locate %zu", v.offset);
     }
     /* The same context again, with a different model: the result is replaced. */

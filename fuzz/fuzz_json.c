@@ -31,7 +31,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     g_model = awsval_model_load_buffer(k_model, sizeof k_model - 1, NULL, &err);
     FUZZ_ASSERT(g_model != NULL, "tiny model: %s", err.message);
     awsval_ctx_opts o;
@@ -39,7 +39,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     o.size = sizeof o;
     o.max_depth = AWSVAL_DEPTH;
     o.max_violations = 4;
-    g_ctx = awsval_ctx_create(&o);
+    g_ctx = awsval_ctx_create(&o, NULL);
     FUZZ_ASSERT(g_ctx != NULL, "ctx_create");
     return 0;
 }

@@ -48,11 +48,11 @@ static void render_all(const awsval_ctx *ctx, const awsval_model *m)
                                        AWSVAL_REPORT_SMITHY, AWSVAL_REPORT_JSON};
     for (int k = 0; k < 4; k++) {
         size_t need = 0;
-        awsval_code rc = awsval_render(ctx, m, styles[k], NULL, 0, &need);
+        awsval_code rc = awsval_render(ctx, styles[k], NULL, 0, &need);
         FUZZ_ASSERT(rc == AWSVAL_OK || rc == AWSVAL_TOOSMALL, "render: %s", awsval_err_name(rc));
         char *buf = malloc(need);
         FUZZ_ASSERT(buf != NULL, "malloc");
-        rc = awsval_render(ctx, m, styles[k], buf, need, NULL);
+        rc = awsval_render(ctx, styles[k], buf, need, NULL);
         FUZZ_ASSERT(rc == AWSVAL_OK && strlen(buf) + 1 == need, "render(need): %s",
                     awsval_err_name(rc));
         if (styles[k] != AWSVAL_REPORT_AWS && buf[0]) {
@@ -64,9 +64,9 @@ static void render_all(const awsval_ctx *ctx, const awsval_model *m)
         }
         free(buf);
     }
-    int status = -1;
-    const char *type = NULL;
-    FUZZ_ASSERT(awsval_native_error(ctx, m, &status, &type) == AWSVAL_OK && type, "native_error");
+    (void)m;
+    awsval_rejection rej = {.size = sizeof rej};
+    FUZZ_ASSERT(awsval_ctx_rejection(ctx, &rej) == AWSVAL_OK && rej.error_type, "rejection");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.overlay = (const char *)nul + 1;
         o.overlay_len = size - len - 1;
     }
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     memset(&err, 0x5A, sizeof err);
     awsval_model *m = awsval_model_load_buffer(json, len, &o, &err);
     if (!m) {
@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&co, 0, sizeof co);
     co.size = sizeof co;
     co.max_violations = 8;
-    awsval_ctx *ctx = awsval_ctx_create(&co);
+    awsval_ctx *ctx = awsval_ctx_create(&co, NULL);
     FUZZ_ASSERT(ctx != NULL, "ctx_create");
     static const char *const docs[] = {"{}", "{\"a\":1,\"b\":[\"x\",{}],\"c\":null}", "[]"};
     for (size_t i = 0; i < nops && i < 3; i++) {

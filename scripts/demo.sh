@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DAWSVAL_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j"$(nproc)" --target awsval_cli
-bash examples/run.sh build/awsval
+cmake -S . -B build-demo -DCMAKE_BUILD_TYPE=Release -DAWSVAL_BUILD_TESTS=OFF -DAWSVAL_BUILD_TOOLS=ON \
+  -DAWSVAL_BUILD_BENCH=OFF >/dev/null
+cmake --build build-demo -j"$(nproc)" --target awsval_cli
+bash examples/run.sh build-demo/awsval

@@ -57,6 +57,84 @@ void awsval__free(const awsval_alc *a, void *p)
     if (p) a->free(a->ctx, p);
 }
 
+/* ------------------------------------------------------------ tracking allocator (Private) */
+
+/* Each block carries its size in a header, so that free (which is not told the size) can count
+ * it; the header keeps max_align_t alignment. */
+#define TRACK_HDR (sizeof(max_align_t) > sizeof(size_t) ? sizeof(max_align_t) : sizeof(size_t))
+
+static bool track_take(awsval__track *t, size_t n)
+{
+    if (n > SIZE_MAX - t->held || (t->cap && t->held + n > t->cap)) {
+        t->cap_hit = t->cap && n <= SIZE_MAX - t->held;
+        return false;
+    }
+    t->held += n;
+    return true;
+}
+
+static void *track_malloc(void *ctx, size_t n)
+{
+    awsval__track *t = ctx;
+    if (n > SIZE_MAX - TRACK_HDR || !track_take(t, n + TRACK_HDR)) return NULL;
+    char *p = t->base.malloc(t->base.ctx, n + TRACK_HDR);
+    if (!p) {
+        t->held -= n + TRACK_HDR;
+        return NULL;
+    }
+    memcpy(p, &n, sizeof n);
+    return p + TRACK_HDR;
+}
+
+static void track_free(void *ctx, void *q)
+{
+    awsval__track *t = ctx;
+    if (!q) return;
+    char *p = (char *)q - TRACK_HDR;
+    size_t n;
+    memcpy(&n, p, sizeof n);
+    t->held -= n + TRACK_HDR;
+    t->base.free(t->base.ctx, p);
+}
+
+static void *track_realloc(void *ctx, void *q, size_t old, size_t n)
+{
+    awsval__track *t = ctx;
+    (void)old;
+    if (!q) return track_malloc(ctx, n);
+    char *p = (char *)q - TRACK_HDR;
+    size_t had;
+    memcpy(&had, p, sizeof had);
+    if (n > had && (n > SIZE_MAX - TRACK_HDR || !track_take(t, n - had))) return NULL;
+    char *r = t->base.realloc ? t->base.realloc(t->base.ctx, p, had + TRACK_HDR, n + TRACK_HDR) : NULL;
+    if (!r && !t->base.realloc) {
+        r = t->base.malloc(t->base.ctx, n + TRACK_HDR);
+        if (r) {
+            memcpy(r, p, (had < n ? had : n) + TRACK_HDR);
+            t->base.free(t->base.ctx, p);
+        }
+    }
+    if (!r) {
+        if (n > had) t->held -= n - had;
+        return NULL;
+    }
+    if (n < had) t->held -= had - n;
+    memcpy(r, &n, sizeof n);
+    return r + TRACK_HDR;
+}
+
+void awsval__track_init(awsval__track *t, const awsval_alc *base, size_t cap)
+{
+    awsval__alc_init(&t->base, base);
+    t->held = 0;
+    t->cap = cap;
+    t->cap_hit = false;
+    t->alc.malloc = track_malloc;
+    t->alc.realloc = track_realloc;
+    t->alc.free = track_free;
+    t->alc.ctx = t;
+}
+
 /* ---------------------------------------------------------------------- buffers (Private) */
 
 bool awsval__buf_reserve(awsval__buf *b, const awsval_alc *a, size_t n)
@@ -163,7 +241,15 @@ awsval_code awsval__out_finish(awsval__out *o, size_t *need)
         o->buf[o->len] = '\0';
         return AWSVAL_OK;
     }
-    o->buf[o->cap - 1] = '\0';
+    /* Cut on a character boundary: the kept bytes stay valid UTF-8. */
+    size_t k = o->cap - 1, j = k;
+    while (j > 0 && ((unsigned char)o->buf[j - 1] & 0xC0) == 0x80) j--;
+    if (j > 0 && (unsigned char)o->buf[j - 1] >= 0xC0) {
+        unsigned char lead = (unsigned char)o->buf[j - 1];
+        size_t seq = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (j - 1 + seq > k) k = j - 1;
+    }
+    o->buf[k] = '\0';
     return AWSVAL_TOOSMALL;
 }
 
@@ -177,13 +263,13 @@ const char *awsval_version_string(void) { return AWSVAL_VERSION_STRING; }
 const char *awsval_err_name(awsval_code code)
 {
 #define AWSVAL__NAME(name, num, msg) case num: return #name;
-    switch (code) { AWSVAL_CODE_MAP(AWSVAL__NAME) default: return "UNKNOWN"; }
+    switch (code) { AWSVAL_CODE_MAP(AWSVAL__NAME) default: return NULL; }
 #undef AWSVAL__NAME
 }
 
 const char *awsval_strerror(awsval_code code)
 {
 #define AWSVAL__MSG(name, num, msg) case num: return msg;
-    switch (code) { AWSVAL_CODE_MAP(AWSVAL__MSG) default: return "unknown result code"; }
+    switch (code) { AWSVAL_CODE_MAP(AWSVAL__MSG) default: return "unknown code"; }
 #undef AWSVAL__MSG
 }

@@ -443,7 +443,7 @@ static void pattern_check(st *s, uint32_t nseg, int32_t si, int32_t pi, uint32_t
                                         : awsval__regex_match(p->re, str, n, s->c->rx);
     if (r == AWSVAL__RE_MATCH) return;
     if (r == AWSVAL__RE_LIMIT || r == AWSVAL__RE_ERROR) {
-        if (s->c->opts.flags & AWSVAL_CHECK_LIMIT_OPEN) return;
+        if (s->c->flags & AWSVAL_CHECK_LIMIT_OPEN) return;
         awsval__viol *v = record(s, nseg, AWSVAL_KIND_LIMIT, source, si, vflags, str, n, off, len);
         if (v) {
             v->pattern = pi;
@@ -898,7 +898,7 @@ static void structure(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
                 const char *vs = s->p;
                 value(s, -1, nseg + 1, vflags & AWSVAL_VIOLATION_SENSITIVE);
                 if (s->stop) return;
-                if (sh && !s->http && !(s->c->opts.flags & AWSVAL_CHECK_IGNORE_UNKNOWN))
+                if (sh && !s->http && !(s->c->flags & AWSVAL_CHECK_IGNORE_UNKNOWN))
                     finish(s, record(s, nseg + 1, AWSVAL_KIND_UNKNOWN, AWSVAL_SOURCE_MODEL, si,
                                      vflags & AWSVAL_VIOLATION_SENSITIVE, NULL, 0,
                                      (size_t)(vs - s->start), (size_t)(s->p - vs)));
@@ -1395,47 +1395,105 @@ static void value(st *s, int32_t si, uint32_t nseg, uint32_t vflags)
 
 /* -------------------------------------------------------------------- contexts (Public) */
 
-awsval_ctx *awsval_ctx_create(const awsval_ctx_opts *opts)
+/* The defaults and the bounds of the options, in one place. */
+#define DEFAULT_MAX_SIZE ((size_t)1 << 20)
+#define DEFAULT_RETAIN ((size_t)1 << 20)
+
+static bool ctx_opts(const awsval_ctx_opts *in, awsval_ctx_opts *o)
 {
-    awsval_ctx_opts o = {0};
-    if (opts) memcpy(&o, opts, opts->size && opts->size < sizeof o ? opts->size : sizeof o);
-    o.size = sizeof o;
-    if (!o.max_size) o.max_size = 1u << 20;
-    if (!o.max_depth) o.max_depth = 64;
-    if (!o.max_violations) o.max_violations = 100;
-    if (o.max_depth > 4096 || o.max_size > (size_t)UINT32_MAX) return NULL;
-    awsval_alc alc;
-    awsval__alc_init(&alc, o.alc);
-    awsval_ctx *c = awsval__calloc(&alc, 1, sizeof *c);
+    memset(o, 0, sizeof *o);
+    if (in) {
+        if (in->size == 0 || in->size > sizeof *o) return false;
+        memcpy(o, in, in->size);
+    }
+    o->size = sizeof *o;
+    if (!o->max_size) o->max_size = DEFAULT_MAX_SIZE;
+    if (!o->max_depth) o->max_depth = 64;
+    if (!o->max_violations) o->max_violations = 100;
+    if (!o->retain_memory) o->retain_memory = DEFAULT_RETAIN;
+    return o->max_depth <= 4096 && o->max_size <= ((size_t)1 << 31) && o->max_violations <= 65536;
+}
+
+awsval_ctx *awsval_ctx_create(const awsval_ctx_opts *opts, awsval_code *code)
+{
+    awsval_ctx_opts o;
+    if (code) *code = AWSVAL_BADARG;
+    if (!ctx_opts(opts, &o)) return NULL;
+    if (code) *code = AWSVAL_NOMEM;
+    awsval_alc base;
+    awsval__alc_init(&base, o.alc);
+    awsval_ctx *c = awsval__calloc(&base, 1, sizeof *c);
     if (!c) return NULL;
-    c->alc = alc;
+    c->base = base;
+    awsval__track_init(&c->mem, &base, o.max_memory);
+    c->alc = c->mem.alc;
     o.alc = NULL;
     c->opts = o;
+    c->flags = o.flags;
     awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte};
     c->rx = awsval__regex_scratch_create(&c->alc, &lim);
-    c->path = awsval__calloc(&alc, o.max_depth + 2, sizeof *c->path);
-    c->viols = awsval__calloc(&alc, o.max_violations, sizeof *c->viols);
+    c->path = awsval__calloc(&c->alc, o.max_depth + 2, sizeof *c->path);
+    c->viols = awsval__calloc(&c->alc, o.max_violations, sizeof *c->viols);
     if (!c->rx || !c->path || !c->viols) {
         awsval_ctx_free(c);
         return NULL;
     }
+    if (code) *code = AWSVAL_OK;
     return c;
+}
+
+/* Releases the scratch sized by inputs (not the baseline made by awsval_ctx_create). */
+static void release_scratch(awsval_ctx *c)
+{
+    awsval__free(&c->alc, c->text);
+    awsval__free(&c->alc, c->keys);
+    awsval__free(&c->alc, c->seen);
+    awsval__free(&c->alc, c->items);
+    c->text = NULL;
+    c->keys = NULL;
+    c->seen = NULL;
+    c->items = NULL;
+    c->text_cap = c->keys_cap = c->seen_cap = c->items_cap = 0;
+    awsval__buf_free(&c->varena, &c->alc);
+    awsval__buf_free(&c->hbuf, &c->alc);
+    c->viol_count = c->viol_total = 0;
+    c->model = NULL;
 }
 
 void awsval_ctx_free(awsval_ctx *c)
 {
     if (!c) return;
-    awsval_alc alc = c->alc;
+    awsval_alc base = c->base;
+    release_scratch(c);
     awsval__regex_scratch_free(c->rx);
-    awsval__free(&alc, c->text);
-    awsval__free(&alc, c->keys);
-    awsval__free(&alc, c->path);
-    awsval__free(&alc, c->seen);
-    awsval__free(&alc, c->items);
-    awsval__free(&alc, c->viols);
-    awsval__buf_free(&c->varena, &alc);
-    awsval__buf_free(&c->hbuf, &alc);
-    awsval__free(&alc, c);
+    awsval__free(&c->alc, c->path);
+    awsval__free(&c->alc, c->viols);
+    awsval__free(&base, c);
+}
+
+size_t awsval_ctx_memory(const awsval_ctx *c) { return c ? c->mem.held + sizeof *c : 0; }
+
+void awsval_ctx_trim(awsval_ctx *c)
+{
+    if (c) release_scratch(c);
+}
+
+size_t awsval_ctx_max_memory(const awsval_ctx_opts *opts, size_t input_len)
+{
+    awsval_ctx_opts o;
+    if (!ctx_opts(opts, &o)) return 0;
+    size_t n = input_len < o.max_size ? input_len : o.max_size;
+    /* The scratch as prepare() sizes it, with each block's tracking header and the doubling
+     * growth of the result arena; then the baseline. A bound, not an estimate. */
+    size_t keys = 16;
+    while (keys < (n / 4 + 2) * 2) keys *= 2;
+    size_t total = sizeof(awsval_ctx) + 64 * 1024 /* match data, JIT stack header, DFA */
+                   + ((size_t)1 << 20) /* the JIT stack's most */
+                   + (o.max_depth + 2) * sizeof(awsval__seg) + o.max_violations * sizeof(awsval__viol)
+                   + (n + 64) + keys * sizeof(awsval__keyent) + (n / 2 + 2) * sizeof(awsval__item)
+                   + (size_t)(o.max_depth + 1) * 64 * sizeof(uint64_t)
+                   + 2 * (o.max_violations * (2048 + 2 * n)) + 4 * n + 64 * 1024;
+    return total;
 }
 
 /* Grows the scratch for an input of len bytes. Only inputs larger than any before allocate. */
@@ -1489,6 +1547,48 @@ static bool prepare(awsval_ctx *c, const awsval_model *m, size_t len)
     return true;
 }
 
+static void publish(awsval_ctx *c, const awsval_model *m);
+
+/* After a check: scratch beyond retain_memory is released (the result stays). */
+static void shrink(awsval_ctx *c)
+{
+    if (c->mem.held <= c->opts.retain_memory) return;
+    awsval__free(&c->alc, c->text);
+    awsval__free(&c->alc, c->keys);
+    awsval__free(&c->alc, c->seen);
+    awsval__free(&c->alc, c->items);
+    c->text = NULL;
+    c->keys = NULL;
+    c->seen = NULL;
+    c->items = NULL;
+    c->text_cap = c->keys_cap = c->seen_cap = c->items_cap = 0;
+    awsval__buf_free(&c->hbuf, &c->alc);
+}
+
+/* Scratch could not be had: over the context's memory cap, the request is refused with a LIMIT
+ * violation (fail closed); otherwise it is out of memory. */
+static awsval_code scratch_failed(awsval_ctx *c, const awsval_model *m)
+{
+    bool cap = c->mem.cap_hit;
+    c->mem.cap_hit = false;
+    c->viol_count = c->viol_total = 0;
+    c->model = NULL;
+    if (!cap) return AWSVAL_NOMEM;
+    awsval__viol *v = &c->viols[0];
+    memset(v, 0, sizeof *v);
+    v->v.kind = AWSVAL_KIND_LIMIT;
+    v->v.actual = -1;
+    v->pattern = -1;
+    v->shape = -1;
+    v->value = SIZE_MAX;
+    v->constraint = SIZE_MAX - 1;
+    c->viol_count = c->viol_total = 1;
+    c->parse_failed = true;
+    c->varena.len = 0;
+    publish(c, m);
+    return AWSVAL_INVALID;
+}
+
 /* Turns arena offsets into the public pointers once the arena has stopped moving. */
 static void publish(awsval_ctx *c, const awsval_model *m)
 {
@@ -1496,10 +1596,12 @@ static void publish(awsval_ctx *c, const awsval_model *m)
     for (size_t i = 0; i < c->viol_count; i++) {
         awsval__viol *v = &c->viols[i];
         v->v.size = sizeof v->v;
-        v->v.pointer = a + v->pointer;
-        v->v.aws_path = a + v->aws_path;
+        bool none = v->constraint >= SIZE_MAX - 1; /* no arena text */
+        v->v.pointer = none ? "" : a + v->pointer;
+        v->v.aws_path = none ? "" : a + v->aws_path;
         v->v.shape = AV_STR(m, v->shape_name);
-        v->v.constraint = v->constraint == SIZE_MAX ? "" : a + v->constraint;
+        v->v.constraint = v->constraint == SIZE_MAX - 1 ? "the check needs more memory than the context's max_memory"
+                          : v->constraint == SIZE_MAX ? "" : a + v->constraint;
         v->v.value = v->value == SIZE_MAX ? NULL : a + v->value;
         v->v.pattern = v->pattern >= 0 ? AV_STR(m, m->patterns[v->pattern].source) : NULL;
         v->v.min_text = v->min_text ? AV_STR(m, v->min_text) : NULL;
@@ -1515,11 +1617,9 @@ static awsval_code end_check(st *s)
         ws(s);
         if (s->p < s->end) parse_error(s, s->p, "trailing characters after the JSON value");
     }
-    if (s->nomem) {
-        s->c->viol_count = s->c->viol_total = 0;
-        return AWSVAL_NOMEM;
-    }
+    if (s->nomem) return scratch_failed(s->c, s->m);
     publish(s->c, s->m);
+    shrink(s->c);
     return s->c->viol_total ? AWSVAL_INVALID : AWSVAL_OK;
 }
 
@@ -1532,7 +1632,8 @@ typedef struct target {
 static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, const char *json,
                        size_t len, bool raw_string)
 {
-    if (!prepare(c, m, len)) return AWSVAL_NOMEM;
+    /* Nothing is sized by an input over the limit: it is refused first. */
+    if (!prepare(c, m, len > c->opts.max_size ? 0 : len)) return scratch_failed(c, m);
     st s = {.c = c, .m = m, .start = json, .p = json, .end = json + len,
             .seen_words = (uint32_t)((m->max_members / 64 + 1))};
     uint32_t nseg = 0, vflags = 0;
@@ -1580,7 +1681,7 @@ awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op
     size_t lead = 0;
     while (lead < len && (body[lead] == ' ' || body[lead] == '\t' || body[lead] == '\r' || body[lead] == '\n')) lead++;
     bool empty = lead == len;
-    if (!prepare(c, m, empty ? 2 : len)) return AWSVAL_NOMEM;
+    if (!prepare(c, m, empty || len > c->opts.max_size ? 2 : len)) return scratch_failed(c, m);
     c->op = op;
     if (empty) {
         body = "{}";
@@ -1632,7 +1733,7 @@ awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op
 
 awsval_code awsval__fail_http(awsval_ctx *c, const awsval_model *m, uint8_t why, int32_t op)
 {
-    if (!prepare(c, m, 0)) return AWSVAL_NOMEM;
+    if (!prepare(c, m, 0)) return scratch_failed(c, m);
     c->op = op;
     c->http_fail = why;
     st s = {.c = c, .m = m, .start = "", .p = "", .end = ""};
@@ -1667,8 +1768,15 @@ static awsval_code resolve(const awsval_model *m, const char *name, target *tg)
 awsval_code awsval_check(awsval_ctx *c, const awsval_model *m, const char *operation,
                          const char *json, size_t len)
 {
+    return awsval_check_ex(c, m, operation, json, len, c ? c->opts.flags : 0);
+}
+
+awsval_code awsval_check_ex(awsval_ctx *c, const awsval_model *m, const char *operation,
+                            const char *json, size_t len, uint32_t flags)
+{
     if (!c || !m || !operation || (!json && len)) return AWSVAL_BADARG;
     c->model = NULL;
+    c->flags = flags;
     int32_t op = awsval__find_operation(m, operation, strlen(operation));
     if (op < 0) return AWSVAL_NOTFOUND;
     /* An operation without input takes any JSON value: there is nothing to check in it. */
@@ -1681,6 +1789,7 @@ awsval_code awsval_check_value(awsval_ctx *c, const awsval_model *m, const char 
 {
     if (!c || !m || !name || (!json && len)) return AWSVAL_BADARG;
     c->model = NULL;
+    c->flags = c->opts.flags;
     target tg;
     awsval_code rc = resolve(m, name, &tg);
     if (rc != AWSVAL_OK) return rc;
@@ -1692,6 +1801,7 @@ awsval_code awsval_check_string(awsval_ctx *c, const awsval_model *m, const char
 {
     if (!c || !m || !name || (!str && len)) return AWSVAL_BADARG;
     c->model = NULL;
+    c->flags = c->opts.flags;
     target tg;
     awsval_code rc = resolve(m, name, &tg);
     if (rc != AWSVAL_OK) return rc;
@@ -1704,7 +1814,7 @@ awsval_code awsval_check_string(awsval_ctx *c, const awsval_model *m, const char
 size_t awsval_ctx_violation_count(const awsval_ctx *c) { return c && c->model ? c->viol_count : 0; }
 size_t awsval_ctx_violation_total(const awsval_ctx *c) { return c && c->model ? c->viol_total : 0; }
 
-awsval_code awsval_ctx_violation(const awsval_ctx *c, size_t i, awsval_violation *out)
+awsval_code awsval_ctx_violation(awsval_ctx *c, size_t i, awsval_violation *out)
 {
     if (!c || !out || out->size == 0) return AWSVAL_BADARG;
     if (!c->model || i >= c->viol_count) return AWSVAL_NOTFOUND;
@@ -1724,10 +1834,94 @@ const char *awsval_kind_name(uint32_t kind)
         [AWSVAL_KIND_PARSE] = "parse",       [AWSVAL_KIND_LIMIT] = "limit",
         [AWSVAL_KIND_UNIQUE] = "unique",     [AWSVAL_KIND_OPERATION] = "operation",
     };
-    return kind < sizeof names / sizeof *names && names[kind] ? names[kind] : "unknown";
+    return kind < sizeof names / sizeof *names ? names[kind] : NULL;
 }
 
 const char *awsval__type_word(uint8_t type)
 {
     return type < sizeof type_words / sizeof *type_words && type_words[type] ? type_words[type] : "a value";
+}
+
+/* ------------------------------------------------------------------ JSON helpers (Public) */
+
+static const awsval_model no_model; /* no shapes: max_members 0 */
+
+awsval_code awsval_json_member(const char *json, size_t len, const char *name, size_t name_len,
+                               size_t *off, size_t *value_len)
+{
+    if (!json || (!name && name_len) || !off || !value_len || len > ((size_t)1 << 31))
+        return AWSVAL_BADARG;
+    awsval_ctx_opts o = {.size = sizeof o, .max_size = len ? len : 1, .max_violations = 1};
+    awsval_code rc;
+    awsval_ctx *c = awsval_ctx_create(&o, &rc);
+    if (!c) return rc;
+    if (!prepare(c, &no_model, len)) {
+        awsval_ctx_free(c);
+        return AWSVAL_NOMEM;
+    }
+    st s = {.c = c, .m = &no_model, .start = json, .p = json, .end = json + len};
+    bool found = false;
+    ws(&s);
+    if (s.p >= s.end || *s.p != '{') {
+        parse_error(&s, s.p, "a JSON object expected");
+    } else if (enter(&s)) {
+        uint32_t obj = ++s.objects;
+        s.p++;
+        ws(&s);
+        if (s.p < s.end && *s.p == '}') {
+            s.p++;
+        } else {
+            for (;;) {
+                jstr k;
+                uint32_t h;
+                if (!object_key(&s, obj, &k, &h)) break;
+                const char *v = s.p;
+                value(&s, -1, 0, 0);
+                if (s.stop) break;
+                if (k.len == name_len && memcmp(k.s, name, name_len) == 0) {
+                    found = true;
+                    *off = (size_t)(v - json);
+                    *value_len = (size_t)(s.p - v);
+                }
+                if (next_item(&s, '}') <= 0) break;
+            }
+        }
+    }
+    if (!s.stop) {
+        ws(&s);
+        if (s.p < s.end) parse_error(&s, s.p, "trailing characters after the JSON value");
+    }
+    if (s.nomem) rc = AWSVAL_NOMEM;
+    else if (s.stop) {
+        rc = AWSVAL_INVALID;
+        *off = c->viols[0].v.offset;
+    } else rc = found ? AWSVAL_OK : AWSVAL_NOTFOUND;
+    awsval_ctx_free(c);
+    return rc;
+}
+
+awsval_code awsval_json_string(const char *json, size_t len, char *buf, size_t cap, size_t *need)
+{
+    if (need) *need = 0;
+    if (buf && cap) buf[0] = '\0';
+    if (!json || (!buf && cap) || len > ((size_t)1 << 31)) return AWSVAL_BADARG;
+    awsval_ctx_opts o = {.size = sizeof o, .max_size = len ? len : 1, .max_violations = 1};
+    awsval_code rc;
+    awsval_ctx *c = awsval_ctx_create(&o, &rc);
+    if (!c) return rc;
+    if (!prepare(c, &no_model, len)) {
+        awsval_ctx_free(c);
+        return AWSVAL_NOMEM;
+    }
+    st s = {.c = c, .m = &no_model, .start = json, .p = json, .end = json + len};
+    jstr v;
+    if (len == 0 || *json != '"' || !scan_string(&s, &v) || s.p != s.end) {
+        rc = s.nomem ? AWSVAL_NOMEM : AWSVAL_INVALID;
+    } else {
+        awsval__out out = {buf, cap, 0, false};
+        awsval__out_mem(&out, v.s, v.len);
+        rc = awsval__out_finish(&out, need);
+    }
+    awsval_ctx_free(c);
+    return rc;
 }

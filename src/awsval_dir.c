@@ -16,21 +16,17 @@ static awsval_model *fail_err(awsval_model_err *err, awsval_code code, const cha
 
 static awsval_model *fail_err(awsval_model_err *err, awsval_code code, const char *fmt, ...)
 {
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->code = code;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    awsval__err_vset(err, code, fmt, ap);
+    va_end(ap);
     return NULL;
 }
 
 /* Reads a whole file, inflating it if it is gzip-compressed (as recent botocore ships its
  * models). Returns false with err filled. */
-bool awsval__read_file(const char *path, const awsval_alc *alc, awsval__buf *out,
-                       awsval_model_err *err)
+static bool read_file(const char *path, const awsval_alc *alc, awsval__buf *out,
+                      awsval_model_err *err)
 {
     gzFile f = gzopen(path, "rb"); /* reads plain files as they are */
     if (!f) {
@@ -62,7 +58,7 @@ static awsval_model *load_path(const char *path, const awsval_model_opts *opts,
     awsval_alc alc;
     awsval__alc_init(&alc, has_alc ? opts->alc : NULL);
     awsval__buf buf = {0};
-    if (!awsval__read_file(path, &alc, &buf, err)) return NULL;
+    if (!read_file(path, &alc, &buf, err)) return NULL;
     awsval_model *m = awsval__load(buf.data ? buf.data : "", buf.len, opts, err, service);
     awsval__buf_free(&buf, &alc);
     return m;
@@ -103,7 +99,9 @@ awsval_model *awsval_model_load_dir(const char *dir, const char *service,
     char name[256], version[256], path[4096];
     const char *at = strchr(service, '@');
     size_t nl = at ? (size_t)(at - service) : strlen(service);
-    if (nl == 0 || nl >= sizeof name || strchr(service, '/') || (at && strlen(at + 1) >= sizeof version))
+    /* Names are directory names, never paths: no '/', and no leading '.' ("..", hidden). */
+    if (nl == 0 || nl >= sizeof name || strchr(service, '/') || service[0] == '.' ||
+        (at && (strlen(at + 1) >= sizeof version || at[1] == '.' || at[1] == '\0')))
         return fail_err(err, AWSVAL_BADARG, "bad service name '%s'", service);
     memcpy(name, service, nl);
     name[nl] = '\0';

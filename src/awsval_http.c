@@ -336,10 +336,17 @@ static bool json_media(const awsval_http_header *h, const char *want)
 
 awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval_http_request *r)
 {
-    if (!c || !m || !r || !r->method || (!r->target && r->target_len) || (!r->body && r->body_len) ||
-        (!r->headers && r->header_count))
+    return awsval_check_http_ex(c, m, r, c ? c->opts.flags : 0);
+}
+
+awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const awsval_http_request *r,
+                                 uint32_t flags)
+{
+    if (!c || !m || !r || r->size < sizeof *r || !r->method || (!r->target && r->target_len) ||
+        (!r->body && r->body_len) || (!r->headers && r->header_count))
         return AWSVAL_BADARG;
     c->model = NULL;
+    c->flags = flags | AWSVAL_CHECK_IGNORE_UNKNOWN;
     request rq = {.r = r, .path = r->target ? r->target : "", .path_len = r->target_len};
     const char *qm = rq.path_len ? memchr(rq.path, '?', rq.path_len) : NULL;
     if (qm) {

@@ -2,6 +2,7 @@
 #ifndef AWSVAL_INTERNAL_H
 #define AWSVAL_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,17 @@ void *awsval__malloc(const awsval_alc *a, size_t n);
 void *awsval__calloc(const awsval_alc *a, size_t n, size_t size);
 void *awsval__realloc(const awsval_alc *a, void *p, size_t old, size_t n);
 void awsval__free(const awsval_alc *a, void *p);
+
+/* An allocator that counts the bytes it holds and refuses to go past a cap (0 = none). Its
+ * `alc` is what objects allocate through; it must not move while in use. */
+typedef struct awsval__track {
+    awsval_alc alc;   /* points at this struct */
+    awsval_alc base;  /* the caller's allocator */
+    size_t held;      /* bytes held, headers included */
+    size_t cap;
+    bool cap_hit;     /* an allocation was refused for the cap (not by the base allocator) */
+} awsval__track;
+void awsval__track_init(awsval__track *t, const awsval_alc *base, size_t cap);
 
 /* A growable byte buffer. Offsets, not pointers, are kept into it: it may move. */
 typedef struct awsval__buf {
@@ -236,19 +248,21 @@ struct awsval_model {
     uint32_t *shape_table;  /* name hash -> shape index + 1 */
     uint32_t shape_mask;
     uint32_t max_members;   /* largest structure, for the checker's scratch */
-    uint32_t service, protocol, target_prefix, json_version; /* string offsets */
+    uint32_t service, protocol, target_prefix, json_version, api_version; /* string offsets */
     awsval__native native;
 };
 
 #define AV_STR(m, off) ((m)->strings + (off))
 
-/* Builds a model from botocore JSON; `service_name` (may be NULL) names the service and picks
- * its built-in overlay. (awsval_model.c) */
+/* Builds a model from botocore JSON; `service_name` (NULL: opts->service) names the service and
+ * picks its built-in overlay. Copies the error out within err->size. (awsval_model.c) */
 awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
                            awsval_model_err *err, const char *service_name);
-/* Reads a whole file, gzip or plain. (awsval_dir.c) */
-bool awsval__read_file(const char *path, const awsval_alc *alc, awsval__buf *out,
-                       awsval_model_err *err);
+/* Copies an error made by the directory loader out within err->size. (awsval_model.c) */
+void awsval__err_set(awsval_model_err *out, awsval_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void awsval__err_vset(awsval_model_err *out, awsval_code code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Finds a shape by name, or -1. */
 int32_t awsval__find_shape(const awsval_model *m, const char *name, size_t len);
@@ -375,8 +389,11 @@ typedef struct awsval__keyent {
 } awsval__keyent;
 
 struct awsval_ctx {
-    awsval_alc alc;
+    awsval_alc alc;         /* = mem.alc: every allocation of the context is counted */
+    awsval__track mem;
+    awsval_alc base;        /* the caller's allocator (the context struct itself) */
     awsval_ctx_opts opts;
+    uint32_t flags;         /* of the check running or last run */
     awsval__regex_scratch *rx;
     /* scratch, sized at the start of a check so pointers into it stay stable during it */
     char *text;             /* unescaped strings and keys: a stack */

@@ -41,7 +41,7 @@ static void *arena(jv_doc *d, size_t n)
     return p;
 }
 
-void jv_free(jv_doc *d)
+void awsval__jv_free(jv_doc *d)
 {
     if (!d) return;
     awsval_alc alc = d->alc;
@@ -52,9 +52,9 @@ void jv_free(jv_doc *d)
     awsval__free(&alc, d);
 }
 
-const jv *jv_root(const jv_doc *d) { return d ? &d->root : NULL; }
+const jv *awsval__jv_root(const jv_doc *d) { return d ? &d->root : NULL; }
 
-const jv *jv_get(const jv *obj, const char *key)
+const jv *awsval__jv_get(const jv *obj, const char *key)
 {
     if (!jv_is(obj, JV_OBJECT) || !key) return NULL;
     size_t n = strlen(key);
@@ -321,7 +321,7 @@ static bool read_value(parser *ps, jv *v, unsigned depth)
 
 /* ------------------------------------------------------------------- entry (Internal) */
 
-jv_doc *jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos,
+jv_doc *awsval__jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos,
                  char *msg, size_t msgcap, bool *nomem)
 {
     *pos = 0;
@@ -345,7 +345,7 @@ jv_doc *jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *po
         *pos = (size_t)(ps.err_at - text);
         snprintf(msg, msgcap, "%s", ps.err);
         *nomem = ps.nomem;
-        jv_free(d);
+        awsval__jv_free(d);
         return NULL;
     }
     return d;

@@ -42,13 +42,13 @@ typedef struct jv_doc jv_doc;
 /* Parses a whole document. On failure returns NULL, with the byte offset in *pos and the
  * reason in msg. The document owns every node; free it with jv_free. *nomem is set when an
  * allocation failed. */
-jv_doc *jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos, char *msg,
+jv_doc *awsval__jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos, char *msg,
                  size_t msgcap, bool *nomem);
-const jv *jv_root(const jv_doc *d);
-void jv_free(jv_doc *d);
+const jv *awsval__jv_root(const jv_doc *d);
+void awsval__jv_free(jv_doc *d);
 
 /* Accessors: each accepts NULL and answers as for a missing value. */
-const jv *jv_get(const jv *obj, const char *key);
+const jv *awsval__jv_get(const jv *obj, const char *key);
 static inline bool jv_is(const jv *v, uint8_t type) { return v && v->type == type; }
 static inline bool jv_is_true(const jv *v) { return jv_is(v, JV_TRUE); }
 static inline bool jv_is_number(const jv *v) { return jv_is(v, JV_INT) || jv_is(v, JV_REAL); }

@@ -28,6 +28,7 @@ typedef struct builder {
     int32_t *name_index; /* shape index of names[i] */
     uint32_t flags;
     awsval_model_err *err;
+    uint32_t doc;        /* AWSVAL_ERRDOC_* of the document being read */
 } builder;
 
 static bool fail(builder *b, awsval_code code, size_t pos, const char *fmt, ...)
@@ -38,6 +39,7 @@ static bool fail(builder *b, awsval_code code, size_t pos, const char *fmt, ...)
     if (b->err && b->err->code == AWSVAL_OK) {
         b->err->code = code;
         b->err->pos = pos;
+        b->err->doc = pos ? b->doc : AWSVAL_ERRDOC_NONE;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(b->err->message, sizeof b->err->message, fmt, ap);
@@ -116,7 +118,7 @@ static int32_t lookup(const builder *b, const char *name)
  * 'Y'"). */
 static bool target_of(builder *b, const jv *ref, const char *owner, const char *what, int32_t *out)
 {
-    const jv *s = jv_get(ref, "shape");
+    const jv *s = awsval__jv_get(ref, "shape");
     if (!jv_is(s, JV_STRING))
         return fail(b, AWSVAL_MODEL, 0, "%s: %s has no \"shape\" reference", owner, what);
     *out = lookup(b, jv_str(s));
@@ -339,7 +341,7 @@ static bool enum_text(builder *b, awsval__shape *s, const jv *internal)
 
 static bool read_enum(builder *b, awsval__shape *s, const jv *def, const char *name)
 {
-    const jv *en = jv_get(def, "enum");
+    const jv *en = awsval__jv_get(def, "enum");
     if (!en) return true;
     if (!jv_is(en, JV_ARRAY)) return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum is not a list", name);
     s->enum_first = LEN(b->enums, awsval__enum);
@@ -362,17 +364,17 @@ static bool read_enum(builder *b, awsval__shape *s, const jv *def, const char *n
         }
         s->enum_count++;
     }
-    return enum_text(b, s, jv_get(def, "internalEnumValues"));
+    return enum_text(b, s, awsval__jv_get(def, "internalEnumValues"));
 }
 
 static const char *location_names[] = {"", "uri", "querystring", "header", "headers"};
 
 static bool read_members(builder *b, uint32_t si, const jv *def, const char *name)
 {
-    const jv *ms = jv_get(def, "members");
+    const jv *ms = awsval__jv_get(def, "members");
     if (!jv_is(ms, JV_OBJECT))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': structure without members", name);
-    const jv *req = jv_get(def, "required");
+    const jv *req = awsval__jv_get(def, "required");
     if (req && !jv_is(req, JV_ARRAY))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': required is not a list", name);
     uint32_t first = LEN(b->members, awsval__member), count = 0;
@@ -391,16 +393,16 @@ static bool read_members(builder *b, uint32_t si, const jv *def, const char *nam
         snprintf(what, sizeof what, "member '%s'", key);
         snprintf(owner, sizeof owner, "shape '%s'", name);
         if (!target_of(b, ref, owner, what, &mb->shape)) return false;
-        mb->sensitive = jv_is_true(jv_get(ref, "sensitive"));
-        const jv *loc = jv_get(ref, "location");
+        mb->sensitive = jv_is_true(awsval__jv_get(ref, "sensitive"));
+        const jv *loc = awsval__jv_get(ref, "location");
         if (jv_is(loc, JV_STRING)) {
             for (uint8_t l = 1; l < sizeof location_names / sizeof *location_names; l++)
                 if (strcmp(jv_str(loc), location_names[l]) == 0) mb->location = l;
         }
         /* botocore names the member that is the whole HTTP body: "payload": "member". */
-        if (jv_str(jv_get(def, "payload")) && strcmp(jv_str(jv_get(def, "payload")), key) == 0)
+        if (jv_str(awsval__jv_get(def, "payload")) && strcmp(jv_str(awsval__jv_get(def, "payload")), key) == 0)
             mb->location = AV_LOC_PAYLOAD;
-        const jv *ln = jv_get(ref, "locationName");
+        const jv *ln = awsval__jv_get(ref, "locationName");
         if (jv_is(ln, JV_STRING)) {
             mb->location_name = intern_cstr(b, jv_str(ln), &ok);
             if (!ok) return false;
@@ -431,7 +433,7 @@ static bool read_members(builder *b, uint32_t si, const jv *def, const char *nam
 static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
 {
     awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
-    const jv *type = jv_get(def, "type");
+    const jv *type = awsval__jv_get(def, "type");
     if (!jv_is(type, JV_STRING))
         return fail(b, AWSVAL_MODEL, 0, "shape '%s': no type", name);
     for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++)
@@ -441,16 +443,16 @@ static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
                     jv_str(type));
     s->pattern = -1;
     s->target = s->value = -1;
-    if (jv_is_true(jv_get(def, "sensitive"))) s->flags |= AV_SF_SENSITIVE;
-    if (jv_is_true(jv_get(def, "union"))) s->flags |= AV_SF_UNION;
-    if (jv_is_true(jv_get(def, "uniqueItems"))) s->flags |= AV_SF_UNIQUE;
-    if (!read_bound(b, s, jv_get(def, "min"), true, name)) return false;
+    if (jv_is_true(awsval__jv_get(def, "sensitive"))) s->flags |= AV_SF_SENSITIVE;
+    if (jv_is_true(awsval__jv_get(def, "union"))) s->flags |= AV_SF_UNION;
+    if (jv_is_true(awsval__jv_get(def, "uniqueItems"))) s->flags |= AV_SF_UNIQUE;
+    if (!read_bound(b, s, awsval__jv_get(def, "min"), true, name)) return false;
     s = &ARR(b->shapes, awsval__shape)[si];
-    if (!read_bound(b, s, jv_get(def, "max"), false, name)) return false;
+    if (!read_bound(b, s, awsval__jv_get(def, "max"), false, name)) return false;
     s = &ARR(b->shapes, awsval__shape)[si];
     if (!read_enum(b, s, def, name)) return false;
     s = &ARR(b->shapes, awsval__shape)[si];
-    const jv *pat = jv_get(def, "pattern");
+    const jv *pat = awsval__jv_get(def, "pattern");
     if (pat) {
         if (!jv_is(pat, JV_STRING) || s->type != AV_T_STRING)
             return fail(b, AWSVAL_MODEL, 0, "shape '%s': pattern on a %s or not a string", name,
@@ -467,12 +469,12 @@ static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
     case AV_T_STRUCTURE:
         return read_members(b, si, def, name);
     case AV_T_LIST:
-        return target_of(b, jv_get(def, "member"), owner, "list member",
+        return target_of(b, awsval__jv_get(def, "member"), owner, "list member",
                          &ARR(b->shapes, awsval__shape)[si].target);
     case AV_T_MAP:
-        return target_of(b, jv_get(def, "key"), owner, "map key",
+        return target_of(b, awsval__jv_get(def, "key"), owner, "map key",
                          &ARR(b->shapes, awsval__shape)[si].target) &&
-               target_of(b, jv_get(def, "value"), owner, "map value",
+               target_of(b, awsval__jv_get(def, "value"), owner, "map value",
                          &ARR(b->shapes, awsval__shape)[si].value);
     default:
         return true;
@@ -481,23 +483,34 @@ static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
 
 /* ------------------------------------------------------------------------ overlays (Private) */
 
+static bool merge_overlay_doc(builder *b, const char *text, size_t len, const char *label);
+
 /* Overlay document:
  *   {"shapes": {"TagKey": [{"pattern": "...", "message": "..."}, {"min": 1, "max": 128}]}}
  * Each rule becomes a documented constraint of the shape. Overlay patterns always must match
  * the whole value: they are our own statements of the documentation, not model text. */
-static bool merge_overlay(builder *b, const char *text, size_t len, const char *label)
+static bool merge_overlay(builder *b, const char *text, size_t len, const char *label, uint32_t doc)
+{
+    uint32_t outer = b->doc;
+    b->doc = doc;
+    bool r = merge_overlay_doc(b, text, len, label);
+    b->doc = outer;
+    return r;
+}
+
+static bool merge_overlay_doc(builder *b, const char *text, size_t len, const char *label)
 {
     size_t pos;
     char perr[128];
     bool nomem;
-    jv_doc *od = jv_parse(text, len, &b->m->alc, &pos, perr, sizeof perr, &nomem);
+    jv_doc *od = awsval__jv_parse(text, len, &b->m->alc, &pos, perr, sizeof perr, &nomem);
     if (!od) {
         if (nomem) return NOMEM(b);
         return fail(b, AWSVAL_MODEL, pos, "%s overlay: %s at byte %zu", label, perr, pos);
     }
-    const jv *doc = jv_root(od);
+    const jv *doc = awsval__jv_root(od);
     bool ok = true;
-    const jv *shapes = jv_get(doc, "shapes");
+    const jv *shapes = awsval__jv_get(doc, "shapes");
     if (!jv_is(shapes, JV_OBJECT)) {
         ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: no \"shapes\" object", label);
         goto out;
@@ -521,14 +534,14 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
         size_t i;
         const jv *r;
         JV_ARRAY_EACH(rules, i, r) {
-            const jv *pat = jv_get(r, "pattern"), *msg = jv_get(r, "message");
-            const jv *mn = jv_get(r, "min"), *mx = jv_get(r, "max");
-            const jv *fp = jv_get(r, "forbiddenPrefix");
+            const jv *pat = awsval__jv_get(r, "pattern"), *msg = awsval__jv_get(r, "message");
+            const jv *mn = awsval__jv_get(r, "min"), *mx = awsval__jv_get(r, "max");
+            const jv *fp = awsval__jv_get(r, "forbiddenPrefix");
             awsval__doc_rule rule = {0};
             rule.min = rule.max = -1;
             rule.pattern = -1;
             char text_buf[600];
-            const jv *cs = jv_get(r, "characters");
+            const jv *cs = awsval__jv_get(r, "characters");
             if (jv_is(pat, JV_STRING)) {
                 rule.kind = AWSVAL_KIND_PATTERN;
                 rule.form = AV_DOC_REGEX;
@@ -543,7 +556,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                 rule.form = AV_DOC_CHARSET;
                 size_t ci;
                 const jv *c;
-                JV_ARRAY_EACH(jv_get(cs, "categories"), ci, c) {
+                JV_ARRAY_EACH(awsval__jv_get(cs, "categories"), ci, c) {
                     uint32_t mask = jv_str(c) ? awsval__category_mask(jv_str(c)) : 0;
                     if (!mask) {
                         ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': unknown Unicode category '%s'",
@@ -552,8 +565,8 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
                     }
                     rule.chars.categories |= mask;
                 }
-                rule.chars.space = jv_is_true(jv_get(cs, "whitespace"));
-                const jv *also = jv_get(cs, "also");
+                rule.chars.space = jv_is_true(awsval__jv_get(cs, "whitespace"));
+                const jv *also = awsval__jv_get(cs, "also");
                 /* Rules with the same set share one bitmap (tag keys and values, typically). */
                 const awsval__doc_rule *same = NULL;
                 for (uint32_t k = 0; k < LEN(b->docs, awsval__doc_rule) && !same; k++) {
@@ -609,7 +622,7 @@ static bool merge_overlay(builder *b, const char *text, size_t len, const char *
         }
     }
 out:
-    jv_free(od);
+    awsval__jv_free(od);
     return ok;
 }
 
@@ -727,19 +740,19 @@ static bool derive_native(builder *b, const jv *shapes)
     bool ok = true;
     n->error_type = intern_cstr(b, "ValidationException", &ok);
     n->message_field = intern_cstr(b, "message", &ok);
-    const jv *ve = jv_get(shapes, "ValidationException");
+    const jv *ve = awsval__jv_get(shapes, "ValidationException");
     if (!ok) return false;
-    if (!jv_is(ve, JV_OBJECT) || !jv_is_true(jv_get(ve, "exception"))) return true;
-    const jv *err = jv_get(ve, "error");
-    const jv *code = jv_get(err, "httpStatusCode");
+    if (!jv_is(ve, JV_OBJECT) || !jv_is_true(awsval__jv_get(ve, "exception"))) return true;
+    const jv *err = awsval__jv_get(ve, "error");
+    const jv *code = awsval__jv_get(err, "httpStatusCode");
     if (jv_is(code, JV_INT)) n->status = (int)jv_int(code);
-    const jv *ms = jv_get(ve, "members");
+    const jv *ms = awsval__jv_get(ve, "members");
     const char *key;
     const jv *ref;
     JV_OBJECT_EACH(ms, key, ref) {
-        const char *target = jv_str(jv_get(ref, "shape"));
-        const jv *ts = target ? jv_get(shapes, target) : NULL;
-        const char *ttype = jv_str(jv_get(ts, "type"));
+        const char *target = jv_str(awsval__jv_get(ref, "shape"));
+        const jv *ts = target ? awsval__jv_get(shapes, target) : NULL;
+        const char *ttype = jv_str(awsval__jv_get(ts, "type"));
         if (!ttype) continue;
         if (strcasecmp(key, "message") == 0) {
             n->message_field = intern_cstr(b, key, &ok);
@@ -748,7 +761,7 @@ static bool derive_native(builder *b, const jv *shapes)
             n->reason_field = intern_cstr(b, key, &ok);
             size_t i;
             const jv *v;
-            JV_ARRAY_EACH(jv_get(ts, "enum"), i, v) {
+            JV_ARRAY_EACH(awsval__jv_get(ts, "enum"), i, v) {
                 const char *e = jv_str(v);
                 if (!e) continue;
                 if (strcasecmp(e, "cannotParse") == 0) n->reason_cannot_parse = intern_cstr(b, e, &ok);
@@ -758,12 +771,12 @@ static bool derive_native(builder *b, const jv *shapes)
                     n->reason_unknown_op = intern_cstr(b, e, &ok);
             }
         } else if (strcmp(ttype, "list") == 0) {
-            const char *fs = jv_str(jv_get(jv_get(ts, "member"), "shape"));
-            const jv *fm = jv_get(jv_get(shapes, fs ? fs : ""), "members");
+            const char *fs = jv_str(awsval__jv_get(awsval__jv_get(ts, "member"), "shape"));
+            const jv *fm = awsval__jv_get(awsval__jv_get(shapes, fs ? fs : ""), "members");
             if (!fm) continue;
             n->has_field_list = true;
             n->field_list_field = intern_cstr(b, key, &ok);
-            n->field_path = jv_get(fm, "path") != NULL;
+            n->field_path = awsval__jv_get(fm, "path") != NULL;
         }
     }
     return ok;
@@ -800,22 +813,62 @@ static const awsval__builtin *builtin_of(const char *service)
     return NULL;
 }
 
-awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
-                           awsval_model_err *err, const char *service_name)
+static awsval_model *load(const char *json, size_t len, const awsval_model_opts *opts,
+                          awsval_model_err *err, const char *service_name);
+
+/* Copies an internal error record out within the caller's `size`, with line and column. */
+static void err_out(awsval_model_err *out, awsval_model_err *e, const char *json, size_t len)
 {
+    if (e->code != AWSVAL_OK && e->doc == AWSVAL_ERRDOC_MODEL && json)
+        awsval_locate_pos(json, len, e->pos, &e->line, &e->column);
+    e->size = sizeof *e;
+    if (!out) return;
+    size_t n = out->size && out->size < sizeof *e ? out->size : sizeof *e;
+    memcpy(out, e, n);
+    out->size = (uint32_t)n;
+}
+
+void awsval__err_vset(awsval_model_err *out, awsval_code code, const char *fmt, va_list ap)
+{
+    awsval_model_err e;
+    memset(&e, 0, sizeof e);
+    e.code = code;
+    vsnprintf(e.message, sizeof e.message, fmt, ap);
+    err_out(out, &e, NULL, 0);
+}
+
+void awsval__err_set(awsval_model_err *out, awsval_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    awsval__err_vset(out, code, fmt, ap);
+    va_end(ap);
+}
+
+awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
+                           awsval_model_err *out, const char *service_name)
+{
+    awsval_model_err e;
+    memset(&e, 0, sizeof e);
+    awsval_model *m = load(json, len, opts, &e, service_name);
+    err_out(out, &e, json, len);
+    return m;
+}
+
+static awsval_model *load(const char *json, size_t len, const awsval_model_opts *opts,
+                          awsval_model_err *err, const char *service_name)
+{
+    awsval_model_opts o = {0};
+    if (opts) memcpy(&o, opts, opts->size && opts->size < sizeof o ? opts->size : sizeof o);
+    if (!service_name) service_name = o.service;
     const awsval__builtin *bi = builtin_of(service_name);
     const char *builtin_overlay = bi ? bi->overlay : NULL;
     size_t builtin_overlay_len = bi ? bi->overlay_len : 0;
-    awsval_model_err scratch_err;
-    if (!err) err = &scratch_err;
-    memset(err, 0, sizeof *err);
     if (!json) {
         err->code = AWSVAL_BADARG;
         snprintf(err->message, sizeof err->message, "no model text");
         return NULL;
     }
-    awsval_model_opts o = {0};
-    if (opts) memcpy(&o, opts, opts->size && opts->size < sizeof o ? opts->size : sizeof o);
     awsval_alc alc;
     awsval__alc_init(&alc, o.alc);
     awsval_model *m = awsval__calloc(&alc, 1, sizeof *m);
@@ -825,7 +878,7 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         return NULL;
     }
     m->alc = alc;
-    builder b = {.m = m, .flags = o.flags, .err = err};
+    builder b = {.m = m, .flags = o.flags, .err = err, .doc = AWSVAL_ERRDOC_MODEL};
     jv_doc *d = NULL;
     bool ok = awsval__buf_put(&b.strings, &alc, "", 1);
     if (!ok) { NOMEM(&b); goto done; }
@@ -833,7 +886,7 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
     size_t pos;
     char msg[128];
     bool nomem;
-    d = jv_parse(json, len, &alc, &pos, msg, sizeof msg, &nomem);
+    d = awsval__jv_parse(json, len, &alc, &pos, msg, sizeof msg, &nomem);
     if (!d) {
         size_t line = 0, col = 0;
         awsval_locate_pos(json, len, pos, &line, &col);
@@ -842,19 +895,21 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
                           msg, pos, line, col);
         goto done;
     }
-    const jv *doc = jv_root(d);
-    const jv *meta = jv_get(doc, "metadata"), *shapes = jv_get(doc, "shapes");
-    const jv *opsj = jv_get(doc, "operations");
+    const jv *doc = awsval__jv_root(d);
+    const jv *meta = awsval__jv_get(doc, "metadata"), *shapes = awsval__jv_get(doc, "shapes");
+    const jv *opsj = awsval__jv_get(doc, "operations");
     if (!jv_is(meta, JV_OBJECT) || !jv_is(shapes, JV_OBJECT) || !jv_is(opsj, JV_OBJECT)) {
         ok = fail(&b, AWSVAL_MODEL, 0, "not a botocore service model: metadata, operations and "
                                        "shapes objects are required");
         goto done;
     }
-    const char *proto = jv_str(jv_get(meta, "protocol"));
+    const char *proto = jv_str(awsval__jv_get(meta, "protocol"));
     const char *svc = service_name ? service_name
-                                   : jv_str(jv_get(meta, "endpointPrefix"));
-    const char *tp = jv_str(jv_get(meta, "targetPrefix"));
-    const char *jver = jv_str(jv_get(meta, "jsonVersion"));
+                                   : jv_str(awsval__jv_get(meta, "endpointPrefix"));
+    const char *tp = jv_str(awsval__jv_get(meta, "targetPrefix"));
+    const char *jver = jv_str(awsval__jv_get(meta, "jsonVersion"));
+    const char *apiv = jv_str(awsval__jv_get(meta, "apiVersion"));
+    m->api_version = intern_cstr(&b, apiv ? apiv : "", &ok);
     m->protocol = intern_cstr(&b, proto ? proto : "", &ok);
     m->service = intern_cstr(&b, svc ? svc : "", &ok);
     m->target_prefix = intern_cstr(&b, tp ? tp : "", &ok);
@@ -898,8 +953,8 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
     }
 
     if (!(o.flags & AWSVAL_MODEL_NO_OVERLAY) && builtin_overlay &&
-        !merge_overlay(&b, builtin_overlay, builtin_overlay_len, "built-in")) { ok = false; goto done; }
-    if (o.overlay && !merge_overlay(&b, o.overlay, o.overlay_len, "caller's")) { ok = false; goto done; }
+        !merge_overlay(&b, builtin_overlay, builtin_overlay_len, "built-in", AWSVAL_ERRDOC_BUILTIN)) { ok = false; goto done; }
+    if (o.overlay && !merge_overlay(&b, o.overlay, o.overlay_len, "caller's", AWSVAL_ERRDOC_OVERLAY)) { ok = false; goto done; }
 
     const jv *op;
     JV_OBJECT_EACH(opsj, key, op) {
@@ -907,7 +962,7 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
         if (!x) { ok = false; goto done; }
         x->name = intern_cstr(&b, key, &ok);
         x->input = -1;
-        const jv *in = jv_get(op, "input");
+        const jv *in = awsval__jv_get(op, "input");
         char owner[300];
         snprintf(owner, sizeof owner, "operation '%s'", key);
         if (in && !target_of(&b, in, owner, "input", &x->input)) { ok = false; goto done; }
@@ -915,9 +970,9 @@ awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts
             ok = fail(&b, AWSVAL_MODEL, 0, "operation '%s': input is not a structure", key);
             goto done;
         }
-        const jv *http = jv_get(op, "http");
-        const char *meth = jv_str(jv_get(http, "method"));
-        const char *uri = jv_str(jv_get(http, "requestUri"));
+        const jv *http = awsval__jv_get(op, "http");
+        const char *meth = jv_str(awsval__jv_get(http, "method"));
+        const char *uri = jv_str(awsval__jv_get(http, "requestUri"));
         x->method = intern_cstr(&b, meth ? meth : "POST", &ok);
         x->uri = intern_cstr(&b, uri ? uri : "/", &ok);
         x->method_len = (uint32_t)strlen(meth ? meth : "POST");
@@ -967,7 +1022,7 @@ done:
     awsval__buf_free(&b.bmp, &alc);
     awsval__free(&alc, b.names);
     awsval__free(&alc, b.name_index);
-    jv_free(d);
+    awsval__jv_free(d);
     if (!ok) {
         if (err->code == AWSVAL_OK) {
             err->code = AWSVAL_NOMEM;
@@ -985,17 +1040,17 @@ awsval_model *awsval_model_load_buffer(const char *json, size_t len, const awsva
     return awsval__load(json, len, opts, err, NULL);
 }
 
-awsval_model *awsval_model_builtin(const char *service, const awsval_model_opts *opts,
-                                   awsval_model_err *err)
+awsval_model *awsval_model_load_builtin(const char *service, const awsval_model_opts *opts,
+                                        awsval_model_err *err)
 {
     const awsval__builtin *bi = builtin_of(service);
     if (bi) return awsval__load(bi->model, bi->model_len, opts, err, bi->service);
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->code = service ? AWSVAL_NOTFOUND : AWSVAL_BADARG;
-        snprintf(err->message, sizeof err->message, "no built-in model for service '%s'",
-                 service ? service : "(null)");
-    }
+    awsval_model_err e;
+    memset(&e, 0, sizeof e);
+    e.code = service ? AWSVAL_NOTFOUND : AWSVAL_BADARG;
+    snprintf(e.message, sizeof e.message, "no built-in model for service '%s'",
+             service ? service : "(null)");
+    err_out(err, &e, NULL, 0);
     return NULL;
 }
 
@@ -1010,6 +1065,7 @@ const char *awsval_builtin_name(size_t i)
 
 const char *awsval_model_service(const awsval_model *m) { return m ? AV_STR(m, m->service) : NULL; }
 const char *awsval_model_protocol(const awsval_model *m) { return m ? AV_STR(m, m->protocol) : NULL; }
+const char *awsval_model_api_version(const awsval_model *m) { return m ? AV_STR(m, m->api_version) : NULL; }
 size_t awsval_model_operation_count(const awsval_model *m) { return m ? m->op_count : 0; }
 size_t awsval_model_pattern_count(const awsval_model *m) { return m ? m->pattern_count : 0; }
 size_t awsval_model_shape_count(const awsval_model *m) { return m ? m->shape_count : 0; }

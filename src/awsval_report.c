@@ -406,12 +406,13 @@ void awsval__java_text(awsval__out *o, const char *json, size_t len)
 
 /* ---------------------------------------------------------------------- render (Public) */
 
-awsval_code awsval_render(const awsval_ctx *c, const awsval_model *m, uint32_t style, char *buf,
-                          size_t cap, size_t *need)
+awsval_code awsval_render(const awsval_ctx *c, uint32_t style, char *buf, size_t cap, size_t *need)
 {
     if (need) *need = 0;
-    if (!c || !m || (!buf && cap)) return AWSVAL_BADARG;
-    if (c->model != m) return c->model ? AWSVAL_BADARG : AWSVAL_NOCHECK;
+    if (buf && cap) buf[0] = '\0';
+    if (!c || (!buf && cap)) return AWSVAL_BADARG;
+    const awsval_model *m = c->model;
+    if (!m) return AWSVAL_NOCHECK;
     awsval__out o = {buf, cap, 0, false};
     switch (style) {
     case AWSVAL_REPORT_AWS:
@@ -430,6 +431,28 @@ awsval_code awsval_render(const awsval_ctx *c, const awsval_model *m, uint32_t s
         return AWSVAL_BADARG;
     }
     return awsval__out_finish(&o, need);
+}
+
+awsval_code awsval_ctx_violation_message(const awsval_ctx *c, size_t i, uint32_t style, char *buf,
+                                         size_t cap, size_t *need)
+{
+    if (need) *need = 0;
+    if (buf && cap) buf[0] = '\0';
+    if (!c || (!buf && cap) || (style != AWSVAL_REPORT_AWS && style != AWSVAL_REPORT_SMITHY))
+        return AWSVAL_BADARG;
+    if (!c->model) return AWSVAL_NOCHECK;
+    if (i >= c->viol_count) return AWSVAL_NOTFOUND;
+    awsval__out o = {buf, cap, 0, false};
+    if (style == AWSVAL_REPORT_AWS) aws_sentence(&o, &c->viols[i].v);
+    else smithy_sentence(&o, &c->viols[i].v);
+    return awsval__out_finish(&o, need);
+}
+
+static const char *content_type(const awsval_model *m)
+{
+    if (m->native.kind != AV_NATIVE_AWS_JSON) return "application/json";
+    return strcmp(AV_STR(m, m->json_version), "1.1") == 0 ? "application/x-amz-json-1.1"
+                                                          : "application/x-amz-json-1.0";
 }
 
 /* Status and error type of the last result (0 and "" when valid). */
@@ -453,16 +476,22 @@ static void native_status(const awsval_ctx *c, const awsval_model *m, int *statu
     }
 }
 
-awsval_code awsval_native_error(const awsval_ctx *c, const awsval_model *m, int *status,
-                                const char **error_type)
+awsval_code awsval_ctx_rejection(const awsval_ctx *c, awsval_rejection *out)
 {
-    if (!c || !m) return AWSVAL_BADARG;
-    if (c->model != m) return c->model ? AWSVAL_BADARG : AWSVAL_NOCHECK;
-    int st;
-    const char *type;
-    native_status(c, m, &st, &type);
-    if (status) *status = st;
-    if (error_type) *error_type = type;
+    if (!c || !out || out->size == 0) return AWSVAL_BADARG;
+    const awsval_model *m = c->model;
+    if (!m) return AWSVAL_NOCHECK;
+    awsval_rejection r = {0};
+    r.size = out->size < sizeof r ? out->size : (uint32_t)sizeof r;
+    native_status(c, m, &r.status, &r.error_type);
+    r.content_type = r.status ? content_type(m) : "";
+    r.type_header = "x-amzn-ErrorType";
+    if (r.status) {
+        awsval__out body = {NULL, 0, 0, false};
+        native_doc(&body, c, m);
+        r.body_len = body.len;
+    }
+    memcpy(out, &r, r.size);
     return AWSVAL_OK;
 }
 
@@ -478,12 +507,13 @@ static const char *reason_phrase(int status)
     }
 }
 
-awsval_code awsval_render_http(const awsval_ctx *c, const awsval_model *m, char *buf, size_t cap,
-                               size_t *need)
+awsval_code awsval_render_http(const awsval_ctx *c, char *buf, size_t cap, size_t *need)
 {
     if (need) *need = 0;
-    if (!c || !m || (!buf && cap)) return AWSVAL_BADARG;
-    if (c->model != m) return c->model ? AWSVAL_BADARG : AWSVAL_NOCHECK;
+    if (buf && cap) buf[0] = '\0';
+    if (!c || (!buf && cap)) return AWSVAL_BADARG;
+    const awsval_model *m = c->model;
+    if (!m) return AWSVAL_NOCHECK;
     awsval__out o = {buf, cap, 0, false};
     if (c->viol_total) {
         int st;
@@ -491,12 +521,9 @@ awsval_code awsval_render_http(const awsval_ctx *c, const awsval_model *m, char 
         native_status(c, m, &st, &type);
         awsval__out body_len = {NULL, 0, 0, false};
         native_doc(&body_len, c, m);
-        const char *ctype = m->native.kind == AV_NATIVE_AWS_JSON ? "application/x-amz-json-1.0" : "application/json";
-        if (m->native.kind == AV_NATIVE_AWS_JSON && strcmp(AV_STR(m, m->json_version), "1.1") == 0)
-            ctype = "application/x-amz-json-1.1";
         awsval__out_fmt(&o, "HTTP/1.1 %d %s\r\n", st, reason_phrase(st));
         awsval__out_str(&o, "Content-Type: ");
-        awsval__out_str(&o, ctype);
+        awsval__out_str(&o, content_type(m));
         awsval__out_str(&o, "\r\nx-amzn-ErrorType: ");
         awsval__out_str(&o, type);
         awsval__out_fmt(&o, "\r\nContent-Length: %zu\r\n\r\n", body_len.len);

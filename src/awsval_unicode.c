@@ -114,9 +114,9 @@ size_t awsval__utf8_put(char *out, uint32_t cp)
     return 4;
 }
 
-int awsval_locate_pos(const char *input, size_t len, size_t pos, size_t *line, size_t *col)
+awsval_code awsval_locate_pos(const char *input, size_t len, size_t pos, size_t *line, size_t *col)
 {
-    if (!input || pos > len) return 0;
+    if (!input || pos > len) return AWSVAL_BADARG;
     size_t l = 1, c = 1;
     for (size_t i = 0; i < pos; i++) {
         unsigned char b = (unsigned char)input[i];
@@ -129,7 +129,7 @@ int awsval_locate_pos(const char *input, size_t len, size_t pos, size_t *line, s
     }
     if (line) *line = l;
     if (col) *col = c;
-    return 1;
+    return AWSVAL_OK;
 }
 
 /* ------------------------------------------------------------ character sets (Internal) */

@@ -18,14 +18,15 @@
 static inline char *render_http_alloc(const awsval_ctx *ctx, const awsval_model *m, awsval_code *rc,
                                       size_t *len)
 {
+    (void)m;
     size_t need = 0;
-    *rc = awsval_render_http(ctx, m, NULL, 0, &need);
+    *rc = awsval_render_http(ctx, NULL, 0, &need);
     if (*rc != AWSVAL_TOOSMALL && *rc != AWSVAL_OK) return NULL;
     if (need == 0) need = 1;
     char *buf = malloc(need);
     if (!buf) return NULL;
     size_t need2 = 0;
-    *rc = awsval_render_http(ctx, m, buf, need, &need2);
+    *rc = awsval_render_http(ctx, buf, need, &need2);
     if (*rc != AWSVAL_OK) {
         free(buf);
         return NULL;

@@ -40,7 +40,7 @@ Test(fastpath, agrees_with_pcre2_on_aws_patterns)
 {
     FILE *f = fopen(AWSVAL_TEST_DATA_DIR "/patterns/aws-patterns.jsonl", "r");
     cr_assert_not_null(f);
-    awsval_ctx *ctx = awsval_ctx_create(NULL);
+    awsval_ctx *ctx = awsval_ctx_create(NULL, NULL);
     awsval__regex_scratch *sc = awsval__regex_scratch_create(NULL, NULL);
     char line[70000];
     size_t patterns = 0, probes = 0;
@@ -61,7 +61,7 @@ Test(fastpath, agrees_with_pcre2_on_aws_patterns)
                                   "json", "endpointPrefix", "t", "apiVersion", "1", "operations",
                                   "shapes", "S", "type", "string", "pattern", p);
         char *text = json_dumps(model, 0);
-        awsval_model_err err;
+        awsval_model_err err = {.size = sizeof err};
         awsval_model *m = awsval_model_load_buffer(text, strlen(text), NULL, &err);
         cr_assert_not_null(m, "%s: %s", p, err.message);
         size_t erroff;

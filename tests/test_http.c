@@ -312,12 +312,12 @@ static http_response r;
 
 static void models_init(void)
 {
-    awsval_model_err err;
-    lattice = awsval_model_builtin("vpc-lattice", NULL, &err);
+    awsval_model_err err = {.size = sizeof err};
+    lattice = awsval_model_load_builtin("vpc-lattice", NULL, &err);
     cr_assert_not_null(lattice, "%s", err.message);
-    runner = awsval_model_builtin("apprunner", NULL, &err);
+    runner = awsval_model_load_builtin("apprunner", NULL, &err);
     cr_assert_not_null(runner, "%s", err.message);
-    ctx = awsval_ctx_create(NULL);
+    ctx = awsval_ctx_create(NULL, NULL);
     cr_assert_not_null(ctx);
 }
 
@@ -409,25 +409,25 @@ static json_t *body_json(void)
  * checked with awsval_check (the service's own error document). */
 static void expect_native_body(const awsval_model *m, const char *op, const char *json)
 {
-    awsval_ctx *c2 = awsval_ctx_create(NULL);
+    awsval_ctx *c2 = awsval_ctx_create(NULL, NULL);
     cr_assert_not_null(c2);
     cr_assert_eq(awsval_check(c2, m, op, json, strlen(json)), AWSVAL_INVALID);
     size_t need = 0;
-    cr_assert_eq(awsval_render(c2, m, AWSVAL_REPORT_NATIVE, NULL, 0, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(c2, AWSVAL_REPORT_NATIVE, NULL, 0, &need), AWSVAL_TOOSMALL);
     char *native = malloc(need);
     cr_assert_not_null(native);
-    cr_assert_eq(awsval_render(c2, m, AWSVAL_REPORT_NATIVE, native, need, NULL), AWSVAL_OK);
+    cr_assert_eq(awsval_render(c2, AWSVAL_REPORT_NATIVE, native, need, NULL), AWSVAL_OK);
     json_t *want = json_loads(native, 0, NULL);
     cr_assert_not_null(want, "%s", native);
     json_t *got = body_json();
     char why[2048];
     cr_assert(json_same(want, got, why, sizeof why), "body differs from the native document %s\nwant: %s\ngot:  %.*s",
               why, native, (int)r.body_len, r.body);
-    int status = 0;
-    const char *type = NULL;
-    cr_assert_eq(awsval_native_error(c2, m, &status, &type), AWSVAL_OK);
-    cr_assert_eq(r.status, status);
-    cr_assert_str_eq(header_value(&r, "x-amzn-errortype"), type);
+    awsval_rejection rej = {.size = sizeof rej};
+    cr_assert_eq(awsval_ctx_rejection(c2, &rej), AWSVAL_OK);
+    cr_assert_eq(r.status, rej.status);
+    cr_assert_str_eq(header_value(&r, "x-amzn-errortype"), rej.error_type);
+    cr_assert_eq(r.body_len, rej.body_len);
     json_decref(want);
     json_decref(got);
     free(native);

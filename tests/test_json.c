@@ -19,10 +19,10 @@ static awsval_ctx *ctx;
 
 static void setup(void)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     any = awsval_model_load_file(AWSVAL_TEST_DATA_DIR "/models/any.json", NULL, &err);
     cr_assert_not_null(any, "%s", err.message);
-    ctx = awsval_ctx_create(NULL);
+    ctx = awsval_ctx_create(NULL, NULL);
     cr_assert_not_null(ctx);
 }
 
@@ -243,11 +243,11 @@ Test(json, suite_depth_follows_max_depth)
     file *fs = read_suite("i_structure_500_nested_arrays.json", &n);
     cr_assert_eq(n, 1);
     awsval_ctx_opts o = {.size = sizeof o, .max_depth = 500};
-    awsval_ctx *c = awsval_ctx_create(&o);
+    awsval_ctx *c = awsval_ctx_create(&o, NULL);
     cr_assert(awsval_accepts_with(c, fs[0].name, fs[0].data, fs[0].len));
     awsval_ctx_free(c);
     o.max_depth = 499;
-    c = awsval_ctx_create(&o);
+    c = awsval_ctx_create(&o, NULL);
     cr_assert(!awsval_accepts_with(c, fs[0].name, fs[0].data, fs[0].len));
     awsval_violation v = {.size = sizeof v};
     awsval_ctx_violation(c, 0, &v);

@@ -43,7 +43,7 @@ static char *describe(const awsval_model *m, const char *op)
 /* Expects loading `json` to fail with code MODEL and this message (or message prefix). */
 static void load_fails(const char *json, const char *message, int prefix_only)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     memset(&err, 0x55, sizeof err);
     awsval_model *m = awsval_model_load_buffer(json, strlen(json), NULL, &err);
     cr_assert_null(m, "loaded: %s", json);
@@ -59,7 +59,7 @@ static void load_fails(const char *json, const char *message, int prefix_only)
 
 Test(model, load_file_and_queries)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     memset(&err, 0x55, sizeof err);
     awsval_model *m = awsval_model_load_file(KINDS, NULL, &err);
     cr_assert_not_null(m, "%s", err.message);
@@ -103,7 +103,7 @@ Test(model, load_buffer_same_as_file)
 
 Test(model, load_gzip_file)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     awsval_model *gz = awsval_model_load_file(KINDS ".gz", NULL, &err);
     cr_assert_not_null(gz, "%s", err.message);
     awsval_model *plain = awsval_model_load_file(KINDS, NULL, NULL);
@@ -117,7 +117,7 @@ Test(model, load_gzip_file)
 
 Test(model, load_file_errors)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     cr_assert_null(awsval_model_load_file(AWSVAL_TEST_DATA_DIR "/models/no-such-file.json", NULL, &err));
     cr_assert_eq(err.code, AWSVAL_IO);
     cr_assert_str_eq(err.message, AWSVAL_TEST_DATA_DIR "/models/no-such-file.json: No such file or directory");
@@ -168,7 +168,7 @@ Test(model, load_errors_name_shape_and_reason)
 
 Test(model, bad_pattern_error)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     const char *j = HEAD "{\"Good\":{\"type\":\"string\",\"pattern\":\"[a-z]+\"},\"Bad\":{\"type\":\"string\",\"pattern\":\"(ab\"}}}";
     cr_assert_null(awsval_model_load_buffer(j, strlen(j), NULL, &err));
     cr_assert_eq(err.code, AWSVAL_MODEL);
@@ -213,21 +213,21 @@ Test(model, builtin_names)
     cr_assert_str_eq(awsval_builtin_name(1), "apprunner");
     cr_assert_null(awsval_builtin_name(2));
     cr_assert_null(awsval_builtin_name((size_t)-1));
-    awsval_model_err err;
-    cr_assert_null(awsval_model_builtin("nope", NULL, &err));
+    awsval_model_err err = {.size = sizeof err};
+    cr_assert_null(awsval_model_load_builtin("nope", NULL, &err));
     cr_assert_eq(err.code, AWSVAL_NOTFOUND);
     cr_assert_str_eq(err.message, "no built-in model for service 'nope'");
-    cr_assert_null(awsval_model_builtin(NULL, NULL, &err));
+    cr_assert_null(awsval_model_load_builtin(NULL, NULL, &err));
     cr_assert_eq(err.code, AWSVAL_BADARG);
-    cr_assert_null(awsval_model_builtin("VPC-Lattice", NULL, &err));
+    cr_assert_null(awsval_model_load_builtin("VPC-Lattice", NULL, &err));
     cr_assert_eq(err.code, AWSVAL_NOTFOUND);
 }
 
 static void check_operations(const char *service, const char *protocol, size_t count, const char *first,
                              const char *last)
 {
-    awsval_model_err err;
-    awsval_model *m = awsval_model_builtin(service, NULL, &err);
+    awsval_model_err err = {.size = sizeof err};
+    awsval_model *m = awsval_model_load_builtin(service, NULL, &err);
     cr_assert_not_null(m, "%s", err.message);
     cr_assert_str_eq(awsval_model_service(m), service);
     cr_assert_str_eq(awsval_model_protocol(m), protocol);
@@ -239,7 +239,7 @@ static void check_operations(const char *service, const char *protocol, size_t c
         cr_assert_lt(strcmp(awsval_model_operation_name(m, i - 1), awsval_model_operation_name(m, i)), 0,
                      "operations out of order at %zu", i);
     /* Each listed operation can be checked. */
-    awsval_ctx *c = awsval_ctx_create(NULL);
+    awsval_ctx *c = awsval_ctx_create(NULL, NULL);
     for (size_t i = 0; i < count; i++) {
         awsval_code rc = awsval_check(c, m, awsval_model_operation_name(m, i), "{}", 2);
         cr_assert(rc == AWSVAL_OK || rc == AWSVAL_INVALID, "%s: %s", awsval_model_operation_name(m, i),
@@ -261,13 +261,13 @@ Test(model, builtin_operations)
 
 Test(model, load_dir)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     awsval_model *m = awsval_model_load_dir(MODELS_DIR, "vpc-lattice", NULL, &err);
     cr_assert_not_null(m, "%s", err.message);
     cr_assert_str_eq(awsval_model_service(m), "vpc-lattice");
     cr_assert_eq(awsval_model_operation_count(m), 73);
     /* The built-in overlay of a service of that name is merged. */
-    awsval_ctx *c = awsval_ctx_create(NULL);
+    awsval_ctx *c = awsval_ctx_create(NULL, NULL);
     cr_assert_eq(awsval_check_string(c, m, "TagKey", "aws:x", 5), AWSVAL_INVALID);
     awsval_ctx_free(c);
     awsval_model_free(m);
@@ -298,10 +298,10 @@ Test(model, caller_overlay)
     size_t len;
     char *text = slurp(KINDS, &len);
     awsval_model_opts o = {.size = sizeof o, .overlay = ov, .overlay_len = strlen(ov)};
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     awsval_model *m = awsval_model_load_buffer(text, len, &o, &err);
     cr_assert_not_null(m, "%s", err.message);
-    awsval_ctx *c = awsval_ctx_create(NULL);
+    awsval_ctx *c = awsval_ctx_create(NULL, NULL);
     const char *j = "{\"name\":\"xy\",\"text\":\"abd\"}";
     cr_assert_eq(awsval_check(c, m, "Kinds", j, strlen(j)), AWSVAL_INVALID);
     cr_assert_eq(awsval_ctx_violation_count(c), 2);
@@ -338,7 +338,7 @@ static void overlay_fails(const char *ov, const char *message)
     size_t len;
     char *text = slurp(KINDS, &len);
     awsval_model_opts o = {.size = sizeof o, .overlay = ov, .overlay_len = strlen(ov)};
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     cr_assert_null(awsval_model_load_buffer(text, len, &o, &err), "%s", ov);
     cr_assert_eq(err.code, AWSVAL_MODEL);
     cr_assert_eq(strncmp(err.message, message, strlen(message)), 0, "'%s', expected '%s'", err.message, message);
@@ -358,8 +358,8 @@ Test(model, caller_overlay_errors)
 Test(model, no_overlay_flag)
 {
     awsval_model_opts o = {.size = sizeof o, .flags = AWSVAL_MODEL_NO_OVERLAY};
-    awsval_model *with = awsval_model_builtin("vpc-lattice", NULL, NULL);
-    awsval_model *without = awsval_model_builtin("vpc-lattice", &o, NULL);
+    awsval_model *with = awsval_model_load_builtin("vpc-lattice", NULL, NULL);
+    awsval_model *without = awsval_model_load_builtin("vpc-lattice", &o, NULL);
     char *a = describe(with, "TagResource"), *b = describe(without, "TagResource");
     cr_assert_not_null(strstr(a, "documented: Member must not begin with 'aws:'"));
     cr_assert_null(strstr(b, "documented"));
@@ -377,8 +377,8 @@ Test(model, opts_size_prefix)
     } s;
     memset(&s, 0x7f, sizeof s);
     s.o.size = (uint32_t)offsetof(awsval_model_opts, flags);
-    awsval_model_err err;
-    awsval_model *m = awsval_model_builtin("vpc-lattice", &s.o, &err);
+    awsval_model_err err = {.size = sizeof err};
+    awsval_model *m = awsval_model_load_builtin("vpc-lattice", &s.o, &err);
     cr_assert_not_null(m, "%s", err.message);
     awsval_model_free(m);
 }
@@ -436,7 +436,7 @@ Test(model, describe_model)
 
 Test(model, describe_seed_operation)
 {
-    awsval_model *m = awsval_model_builtin("vpc-lattice", NULL, NULL);
+    awsval_model *m = awsval_model_load_builtin("vpc-lattice", NULL, NULL);
     char *d = describe(m, "DeleteServiceNetworkServiceAssociation");
     cr_assert_str_eq(d,
                      "DeleteServiceNetworkServiceAssociation: DELETE "
@@ -454,7 +454,7 @@ Test(model, describe_lists_every_operation_on_its_own_line)
 {
     const char *services[] = {"vpc-lattice", "apprunner"};
     for (size_t k = 0; k < 2; k++) {
-        awsval_model *m = awsval_model_builtin(services[k], NULL, NULL);
+        awsval_model *m = awsval_model_load_builtin(services[k], NULL, NULL);
         char *d = describe(m, NULL);
         size_t n = awsval_model_operation_count(m);
         char *line = d;
@@ -486,7 +486,7 @@ Test(model, describe_lists_every_operation_on_its_own_line)
 
 Test(model, describe_long_enum)
 {
-    awsval_model *m = awsval_model_builtin("apprunner", NULL, NULL);
+    awsval_model *m = awsval_model_load_builtin("apprunner", NULL, NULL);
     char *d = describe(m, "CreateService");
     cr_assert_not_null(strstr(d, "Runtime (required): string Runtime, enum [PYTHON_3, NODEJS_12, NODEJS_14, "
                                  "CORRETTO_8, CORRETTO_11, NODEJS_16, GO_1, DOTNET_6, PHP_81, RUBY_31, PYTHON_311, "
@@ -533,11 +533,11 @@ Test(model, custom_allocator_balanced)
     counting cnt = {0};
     awsval_alc alc = {c_malloc, c_realloc, c_free, &cnt};
     awsval_model_opts o = {.size = sizeof o, .alc = &alc};
-    awsval_model *m = awsval_model_builtin("vpc-lattice", &o, NULL);
+    awsval_model *m = awsval_model_load_builtin("vpc-lattice", &o, NULL);
     cr_assert_not_null(m);
     cr_assert_gt(cnt.calls, 0);
     awsval_ctx_opts co = {.size = sizeof co, .alc = &alc};
-    awsval_ctx *c = awsval_ctx_create(&co);
+    awsval_ctx *c = awsval_ctx_create(&co, NULL);
     cr_assert_not_null(c);
     const char *j = "{\"serviceIdentifier\":\"bad\",\"serviceNetworkIdentifier\":\"sn-0123456789abcdefg\",\"tags\":{\"aws:x\":\"v\"}}";
     cr_assert_eq(awsval_check(c, m, "CreateServiceNetworkServiceAssociation", j, strlen(j)), AWSVAL_INVALID);
@@ -563,7 +563,7 @@ Test(model, allocation_failures_while_loading)
         counting cnt = {.fail_at = k};
         awsval_alc alc = {c_malloc, c_realloc, c_free, &cnt};
         awsval_model_opts o = {.size = sizeof o, .alc = &alc};
-        awsval_model_err err;
+        awsval_model_err err = {.size = sizeof err};
         awsval_model *m = awsval_model_load_buffer(text, len, &o, &err);
         if (m) {
             /* Optional work (the pattern fast path) may be skipped when its allocation fails. */
@@ -596,7 +596,7 @@ Test(model, allocation_failures_while_checking)
         counting cnt = {.fail_at = k};
         awsval_alc alc = {c_malloc, c_realloc, c_free, &cnt};
         awsval_ctx_opts o = {.size = sizeof o, .alc = &alc};
-        awsval_ctx *c = awsval_ctx_create(&o);
+        awsval_ctx *c = awsval_ctx_create(&o, NULL);
         if (!c) {
             cr_assert_eq(cnt.live, 0, "ctx_create failed at %ld: %ld blocks leaked", k, cnt.live);
             continue;

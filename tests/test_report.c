@@ -25,14 +25,14 @@ static awsval_ctx *ctx;
 
 static void setup(void)
 {
-    lattice = awsval_model_builtin("vpc-lattice", NULL, NULL);
-    runner = awsval_model_builtin("apprunner", NULL, NULL);
-    awsval_model_err err;
+    lattice = awsval_model_load_builtin("vpc-lattice", NULL, NULL);
+    runner = awsval_model_load_builtin("apprunner", NULL, NULL);
+    awsval_model_err err = {.size = sizeof err};
     kinds = awsval_model_load_file(AWSVAL_TEST_DATA_DIR "/models/kinds.json", NULL, &err);
     cr_assert_not_null(lattice);
     cr_assert_not_null(runner);
     cr_assert_not_null(kinds, "%s", err.message);
-    ctx = awsval_ctx_create(NULL);
+    ctx = awsval_ctx_create(NULL, NULL);
     cr_assert_not_null(ctx);
 }
 
@@ -49,14 +49,15 @@ TestSuite(report, .init = setup, .fini = teardown);
 /* Renders into a fresh heap buffer of exactly the size asked for. */
 static char *render(const awsval_model *m, uint32_t style)
 {
+    (void)m;
     size_t need = 0;
-    awsval_code rc = awsval_render(ctx, m, style, NULL, 0, &need);
+    awsval_code rc = awsval_render(ctx, style, NULL, 0, &need);
     cr_assert_eq(rc, AWSVAL_TOOSMALL, "probe: %s", awsval_err_name(rc));
     cr_assert_gt(need, 0);
     char *buf = malloc(need);
     cr_assert_not_null(buf);
     size_t need2 = 0;
-    rc = awsval_render(ctx, m, style, buf, need, &need2);
+    rc = awsval_render(ctx, style, buf, need, &need2);
     cr_assert_eq(rc, AWSVAL_OK, "style %u: %s", style, awsval_err_name(rc));
     cr_assert_eq(need2, need);
     cr_assert_eq(strlen(buf) + 1, need);
@@ -88,15 +89,21 @@ static void check(const awsval_model *m, const char *op, const char *json, awsva
 
 static void expect_native(const awsval_model *m, int status, const char *type)
 {
-    int st = -1;
-    const char *t = NULL;
-    cr_assert_eq(awsval_native_error(ctx, m, &st, &t), AWSVAL_OK);
-    cr_assert_eq(st, status);
-    cr_assert_str_eq(t, type);
-    /* Either output may be NULL. */
-    cr_assert_eq(awsval_native_error(ctx, m, NULL, NULL), AWSVAL_OK);
-    cr_assert_eq(awsval_native_error(ctx, m, &st, NULL), AWSVAL_OK);
-    cr_assert_eq(awsval_native_error(ctx, m, NULL, &t), AWSVAL_OK);
+    (void)m;
+    awsval_rejection r = {.size = sizeof r};
+    cr_assert_eq(awsval_ctx_rejection(ctx, &r), AWSVAL_OK);
+    cr_assert_eq(r.status, status);
+    cr_assert_str_eq(r.error_type, type);
+    /* The body is what awsval_render gives in the native style. */
+    size_t need = 0;
+    awsval_render(ctx, AWSVAL_REPORT_NATIVE, NULL, 0, &need);
+    cr_assert_eq(r.body_len + 1, status ? need : 1);
+    /* A caller built against a smaller struct gets only its part. */
+    awsval_rejection small = {.size = offsetof(awsval_rejection, error_type)};
+    small.error_type = "untouched";
+    cr_assert_eq(awsval_ctx_rejection(ctx, &small), AWSVAL_OK);
+    cr_assert_eq(small.status, status);
+    cr_assert_str_eq(small.error_type, "untouched");
 }
 
 /* ------------------------------------------------------------------------- valid request */
@@ -416,70 +423,68 @@ Test(report, too_small_truncates_and_reports_need)
     char buf[2048];
     size_t need = 0;
     memset(buf, '#', sizeof buf);
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_NATIVE, buf, 10, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_NATIVE, buf, 10, &need), AWSVAL_TOOSMALL);
     cr_assert_eq(need, len + 1);
     cr_assert_str_eq(buf, "{\"message");
     cr_assert_eq(buf[10], '#', "wrote past cap");
     /* One byte short: all but the last character, and not valid JSON. */
     memset(buf, '#', sizeof buf);
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_NATIVE, buf, len, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_NATIVE, buf, len, &need), AWSVAL_TOOSMALL);
     cr_assert_eq(strlen(buf), len - 1);
     cr_assert_eq(strncmp(buf, full, len - 1), 0);
     json_error_t je;
     cr_assert_null(json_loads(buf, 0, &je));
     /* Exactly enough. */
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_NATIVE, buf, len + 1, &need), AWSVAL_OK);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_NATIVE, buf, len + 1, &need), AWSVAL_OK);
     cr_assert_str_eq(buf, full);
     /* cap 1: just the NUL. */
     buf[0] = '#';
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, buf, 1, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_AWS, buf, 1, &need), AWSVAL_TOOSMALL);
     cr_assert_eq(buf[0], '\0');
     /* need may be NULL; buf may be NULL with cap 0. */
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, NULL, 0, NULL), AWSVAL_TOOSMALL);
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, NULL, 5, &need), AWSVAL_BADARG);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_AWS, NULL, 0, NULL), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_AWS, NULL, 5, &need), AWSVAL_BADARG);
     /* A valid result renders "" in the text styles: need is 1. */
     check(lattice, DELETE, "{\"" SNSA_MEMBER "\":\"snsa-0123456789abcdefg\"}", AWSVAL_OK);
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, NULL, 0, &need), AWSVAL_TOOSMALL);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_AWS, NULL, 0, &need), AWSVAL_TOOSMALL);
     cr_assert_eq(need, 1);
     free(full);
 }
 
-Test(report, render_before_check_and_with_other_model)
+Test(report, render_before_check)
 {
-    awsval_ctx *fresh = awsval_ctx_create(NULL);
+    awsval_ctx *fresh = awsval_ctx_create(NULL, NULL);
     char buf[64];
     size_t need = 7;
-    cr_assert_eq(awsval_render(fresh, lattice, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_NOCHECK);
+    cr_assert_eq(awsval_render(fresh, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_NOCHECK);
     cr_assert_eq(need, 0);
-    int st = 5;
-    cr_assert_eq(awsval_native_error(fresh, lattice, &st, NULL), AWSVAL_NOCHECK);
+    awsval_rejection rej = {.size = sizeof rej};
+    cr_assert_eq(awsval_ctx_rejection(fresh, &rej), AWSVAL_NOCHECK);
     awsval_ctx_free(fresh);
 
     check(lattice, DELETE, "{}", AWSVAL_INVALID);
-    cr_assert_eq(awsval_render(ctx, runner, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_BADARG);
-    cr_assert_eq(awsval_native_error(ctx, runner, &st, NULL), AWSVAL_BADARG);
-    cr_assert_eq(awsval_render(ctx, lattice, 0, buf, sizeof buf, &need), AWSVAL_BADARG);
-    cr_assert_eq(awsval_render(ctx, lattice, 5, buf, sizeof buf, &need), AWSVAL_BADARG);
+    cr_assert_eq(awsval_render(ctx, 0, buf, sizeof buf, &need), AWSVAL_BADARG);
+    cr_assert_eq(awsval_render(ctx, 5, buf, sizeof buf, &need), AWSVAL_BADARG);
     /* A check that did not run (unknown operation) leaves nothing to render. */
     check(lattice, "NoSuchOperation", "{}", AWSVAL_NOTFOUND);
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_NOCHECK);
-    cr_assert_eq(awsval_native_error(ctx, lattice, &st, NULL), AWSVAL_NOCHECK);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_AWS, buf, sizeof buf, &need), AWSVAL_NOCHECK);
+    cr_assert_eq(awsval_ctx_rejection(ctx, &rej), AWSVAL_NOCHECK);
     cr_assert_eq(awsval_check_value(ctx, lattice, "NoSuchShape", "1", 1), AWSVAL_NOTFOUND);
-    cr_assert_eq(awsval_render(ctx, lattice, AWSVAL_REPORT_JSON, buf, sizeof buf, &need), AWSVAL_NOCHECK);
+    cr_assert_eq(awsval_render(ctx, AWSVAL_REPORT_JSON, buf, sizeof buf, &need), AWSVAL_NOCHECK);
 }
 
 /* With max_violations, the count says all, the list holds what was kept. */
 Test(report, capped_violations)
 {
     awsval_ctx_opts o = {.size = sizeof o, .max_violations = 1};
-    awsval_ctx *c = awsval_ctx_create(&o);
+    awsval_ctx *c = awsval_ctx_create(&o, NULL);
     const char *j = "{\"name\":\"A\",\"count\":0}";
     cr_assert_eq(awsval_check(c, kinds, "Kinds", j, strlen(j)), AWSVAL_INVALID);
     char buf[1024];
-    cr_assert_eq(awsval_render(c, kinds, AWSVAL_REPORT_AWS, buf, sizeof buf, NULL), AWSVAL_OK);
+    cr_assert_eq(awsval_render(c, AWSVAL_REPORT_AWS, buf, sizeof buf, NULL), AWSVAL_OK);
     cr_assert_str_eq(buf, "2 validation errors detected: Value 'A' at 'name' failed to satisfy constraint: Member "
                           "must satisfy regular expression pattern: [a-z0-9]+");
-    cr_assert_eq(awsval_render(c, kinds, AWSVAL_REPORT_JSON, buf, sizeof buf, NULL), AWSVAL_OK);
+    cr_assert_eq(awsval_render(c, AWSVAL_REPORT_JSON, buf, sizeof buf, NULL), AWSVAL_OK);
     json_t *doc = parse(buf);
     cr_assert_eq(json_integer_value(json_object_get(doc, "total")), 2);
     cr_assert_eq(json_array_size(json_object_get(doc, "failures")), 1);

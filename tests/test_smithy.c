@@ -26,10 +26,10 @@ static awsval_ctx *ctx;
 
 static void setup(void)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     model = awsval_model_load_file(DATA "/service-2.json", NULL, &err);
     cr_assert_not_null(model, "cannot load %s: %s", DATA "/service-2.json", err.message);
-    ctx = awsval_ctx_create(NULL);
+    ctx = awsval_ctx_create(NULL, NULL);
     cr_assert_not_null(ctx);
 }
 

@@ -19,10 +19,10 @@ static awsval_ctx *ctx;
 
 static void setup(void)
 {
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     kinds = awsval_model_load_file(AWSVAL_TEST_DATA_DIR "/models/kinds.json", NULL, &err);
     cr_assert_not_null(kinds, "%s", err.message);
-    ctx = awsval_ctx_create(NULL);
+    ctx = awsval_ctx_create(NULL, NULL);
     cr_assert_not_null(ctx);
 }
 
@@ -39,7 +39,7 @@ TestSuite(unicode, .init = setup, .fini = teardown);
 static void at(const char *s, size_t len, size_t pos, size_t line, size_t col)
 {
     size_t l = 0, c = 0;
-    cr_assert_eq(awsval_locate_pos(s, len, pos, &l, &c), 1, "pos %zu", pos);
+    cr_assert_eq(awsval_locate_pos(s, len, pos, &l, &c), AWSVAL_OK, "pos %zu", pos);
     cr_assert_eq(l, line, "pos %zu: line %zu, expected %zu", pos, l, line);
     cr_assert_eq(c, col, "pos %zu: column %zu, expected %zu", pos, c, col);
 }
@@ -53,11 +53,11 @@ Test(unicode, locate_pos_lines_and_columns)
     at(s, 5, 4, 2, 2);
     at(s, 5, 5, 2, 3); /* the end itself is a position */
     size_t l = 77, c = 77;
-    cr_assert_eq(awsval_locate_pos(s, 5, 6, &l, &c), 0);
-    cr_assert_eq(awsval_locate_pos(NULL, 0, 0, &l, &c), 0);
+    cr_assert_eq(awsval_locate_pos(s, 5, 6, &l, &c), AWSVAL_BADARG);
+    cr_assert_eq(awsval_locate_pos(NULL, 0, 0, &l, &c), AWSVAL_BADARG);
     /* Outputs may be NULL. */
-    cr_assert_eq(awsval_locate_pos(s, 5, 4, NULL, NULL), 1);
-    cr_assert_eq(awsval_locate_pos(s, 5, 4, &l, NULL), 1);
+    cr_assert_eq(awsval_locate_pos(s, 5, 4, NULL, NULL), AWSVAL_OK);
+    cr_assert_eq(awsval_locate_pos(s, 5, 4, &l, NULL), AWSVAL_OK);
     cr_assert_eq(l, 2);
     /* Columns count code points: é (2 bytes), 日 (3), 😀 (4). */
     const char *u = "\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80x\n\xF0\x9F\x98\x80y";
@@ -111,7 +111,7 @@ Test(unicode, locate_pos_against_utf8proc)
         size_t line = 1, col = 1, pos = 0;
         for (;;) {
             size_t l, c;
-            cr_assert_eq(awsval_locate_pos((const char *)text, len, pos, &l, &c), 1);
+            cr_assert_eq(awsval_locate_pos((const char *)text, len, pos, &l, &c), AWSVAL_OK);
             cr_assert_eq(l, line, "case %d pos %zu: line %zu, expected %zu", n, pos, l, line);
             cr_assert_eq(c, col, "case %d pos %zu: column %zu, expected %zu", n, pos, c, col);
             if (pos == len) break;
@@ -126,7 +126,7 @@ Test(unicode, locate_pos_against_utf8proc)
                 col++;
             }
         }
-        cr_assert_eq(awsval_locate_pos((const char *)text, len, len + 1, NULL, NULL), 0);
+        cr_assert_eq(awsval_locate_pos((const char *)text, len, len + 1, NULL, NULL), AWSVAL_BADARG);
     }
 }
 
@@ -364,7 +364,7 @@ Test(unicode, escapes_count_as_code_points)
  * Unicode version and utf8proc's, which the set accepts (the safe side: never reject more). */
 Test(unicode, tag_charset_agrees_with_pcre2_class)
 {
-    awsval_model *lattice = awsval_model_builtin("vpc-lattice", NULL, NULL);
+    awsval_model *lattice = awsval_model_load_builtin("vpc-lattice", NULL, NULL);
     cr_assert_not_null(lattice);
     const char *cls = "[\\p{L}\\p{N}\\p{Z}\\s_.:/=+\\-@]";
     awsval__regex *re = awsval__regex_compile(cls, strlen(cls), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);

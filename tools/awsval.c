@@ -107,10 +107,10 @@ static char *slurp(const char *path, size_t *len)
 static awsval_model *open_model(const opts *o, const char *service)
 {
     awsval_model_opts mo = {.size = sizeof mo, .flags = o->model_flags};
-    awsval_model_err err;
+    awsval_model_err err = {.size = sizeof err};
     awsval_model *m = o->model_file   ? awsval_model_load_file(o->model_file, &mo, &err)
                       : o->models_dir ? awsval_model_load_dir(o->models_dir, service, &mo, &err)
-                                      : awsval_model_builtin(service, &mo, &err);
+                                      : awsval_model_load_builtin(service, &mo, &err);
     if (m) return m;
     fprintf(stderr, "awsval: %s\n", err.message);
     if (!o->model_file && !o->models_dir && err.code == AWSVAL_NOTFOUND) {
@@ -130,11 +130,12 @@ static awsval_model *open_model(const opts *o, const char *service)
 /* Renders the last result in a style into a growing buffer; prints nothing for a valid one. */
 static char *render(const awsval_ctx *c, const awsval_model *m, uint32_t style)
 {
+    (void)m;
     size_t need = 0, cap = 4096;
     char *buf = malloc(cap);
     if (!buf) return NULL;
     awsval_code rc;
-    while ((rc = awsval_render(c, m, style, buf, cap, &need)) == AWSVAL_TOOSMALL) {
+    while ((rc = awsval_render(c, style, buf, cap, &need)) == AWSVAL_TOOSMALL) {
         free(buf);
         cap = need;
         buf = malloc(cap);
@@ -155,7 +156,7 @@ static int cmd_check(const opts *o, int argc, char **argv)
     char *input = slurp(path, &len);
     if (!input) return die("cannot read %s", path);
     awsval_model *m = open_model(o, argv[0]);
-    awsval_ctx *c = awsval_ctx_create(&o->ctx);
+    awsval_ctx *c = awsval_ctx_create(&o->ctx, NULL);
     int status = EXIT_USAGE;
     if (m && c) {
         awsval_code rc = awsval_check(c, m, argv[1], input, len);
@@ -212,7 +213,7 @@ static int cmd_batch(const opts *o, int argc, char **argv)
     if (argc > 1) return die("%s", "batch: at most one FILE expected");
     FILE *in = argc == 1 && strcmp(argv[0], "-") != 0 ? fopen(argv[0], "rb") : stdin;
     if (!in) return die("cannot read %s", argv[0]);
-    awsval_ctx *c = awsval_ctx_create(&o->ctx);
+    awsval_ctx *c = awsval_ctx_create(&o->ctx, NULL);
     if (!c) return die("%s", "cannot create a checker (options out of range?)");
     cache k = {0};
     char *line = NULL;
@@ -353,7 +354,7 @@ static int cmd_models_check(const opts *o, const char *dir)
             char id[600];
             snprintf(id, sizeof id, "%s@%s", svcs[i], vers[k]);
             awsval_model_opts mo = {.size = sizeof mo, .flags = o->model_flags};
-            awsval_model_err err;
+            awsval_model_err err = {.size = sizeof err};
             awsval_model *m = awsval_model_load_dir(dir, id, &mo, &err);
             if (!m && err.code == AWSVAL_NOTFOUND) continue; /* a folder without a model */
             files++;

@@ -269,7 +269,7 @@ int awsval__cli_http(const awsval_model *m, FILE *in, FILE *out)
         fprintf(stderr, "awsval: http: cannot parse the request: %s\n", why);
         goto done;
     }
-    ctx = awsval_ctx_create(NULL);
+    ctx = awsval_ctx_create(NULL, NULL);
     if (!ctx) {
         fprintf(stderr, "awsval: http: cannot create a checker\n");
         goto done;
@@ -285,7 +285,7 @@ int awsval__cli_http(const awsval_model *m, FILE *in, FILE *out)
     }
     size_t need = 0, cap = 4096;
     resp = malloc(cap);
-    while (resp && (rc = awsval_render_http(ctx, m, resp, cap, &need)) == AWSVAL_TOOSMALL &&
+    while (resp && (rc = awsval_render_http(ctx, resp, cap, &need)) == AWSVAL_TOOSMALL &&
            need > cap) {
         free(resp);
         cap = need;

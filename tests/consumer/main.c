@@ -9,8 +9,8 @@ int main(void)
         fprintf(stderr, "header %s, library %s\n", AWSVAL_VERSION_STRING, awsval_version_string());
         return 1;
     }
-    awsval_model *m = awsval_model_builtin("apprunner", NULL, NULL);
-    awsval_ctx *c = awsval_ctx_create(NULL);
+    awsval_model *m = awsval_model_load_builtin("apprunner", NULL, NULL);
+    awsval_ctx *c = awsval_ctx_create(NULL, NULL);
     const char *ok = "{\"VpcIngressConnectionArn\":\"arn:aws:apprunner:us-east-1:123456789012:"
                      "vpcingressconnection/c/0123456789abcdef\"}";
     const char *bad = "{\"VpcIngressConnectionArn\":\"nope\"}";
