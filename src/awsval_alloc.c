@@ -1,7 +1,5 @@
-/* Allocation, growable buffers, bounded output, hashing, codes and version. */
-#include <assert.h>
-#include <stdarg.h>
-#include <stdio.h>
+/* Allocation: the allocator hooks, a counting and capping allocator for contexts, growable
+ * buffers. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +121,8 @@ static void *track_realloc(void *ctx, void *q, size_t old, size_t n)
     return r + TRACK_HDR;
 }
 
+size_t awsval__track_cost(size_t n) { return n + TRACK_HDR; }
+
 void awsval__track_init(awsval__track *t, const awsval_alc *base, size_t cap)
 {
     awsval__alc_init(&t->base, base);
@@ -165,111 +165,17 @@ void awsval__buf_free(awsval__buf *b, const awsval_alc *a)
     b->len = b->cap = 0;
 }
 
-/* ------------------------------------------------------------------ bounded output (Private) */
-
-static void out_raw(awsval__out *o, const void *p, size_t n)
+bool awsval__grow(const awsval_alc *a, void **arr, size_t *cap, size_t want, size_t size)
 {
-    if (o->len < o->cap) {
-        size_t room = o->cap - o->len;
-        memcpy(o->buf + o->len, p, n < room ? n : room);
+    if (*cap >= want) return true;
+    size_t n = *cap ? *cap : 16;
+    while (n < want) {
+        if (n > SIZE_MAX / 2 / size) return false;
+        n *= 2;
     }
-    o->len += n;
-}
-
-void awsval__out_mem(awsval__out *o, const void *p, size_t n)
-{
-    if (o->escape) awsval__out_json_esc(o, p, n);
-    else out_raw(o, p, n);
-}
-
-void awsval__out_str(awsval__out *o, const char *s) { awsval__out_mem(o, s, strlen(s)); }
-void awsval__out_chr(awsval__out *o, char c) { awsval__out_mem(o, &c, 1); }
-
-/* For numbers and short words only: text past 256 bytes is a bug in the caller, so it is
- * caught in debug builds rather than silently cut. */
-void awsval__out_fmt(awsval__out *o, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    assert(n >= 0 && (size_t)n < sizeof tmp);
-    if (n > 0) awsval__out_mem(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-void awsval__out_json_str(awsval__out *o, const char *s, size_t n)
-{
-    out_raw(o, "\"", 1);
-    awsval__out_json_esc(o, s, n);
-    out_raw(o, "\"", 1);
-}
-
-void awsval__out_json_esc(awsval__out *o, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out_raw(o, s + run, i - run);
-        run = i + 1;
-        char e[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t el = 2;
-        switch (c) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case '\n': e[1] = 'n'; break;
-        case '\r': e[1] = 'r'; break;
-        case '\t': e[1] = 't'; break;
-        case '\b': e[1] = 'b'; break;
-        case '\f': e[1] = 'f'; break;
-        default:
-            e[1] = 'u'; e[2] = '0'; e[3] = '0'; e[4] = hex[c >> 4]; e[5] = hex[c & 15];
-            el = 6;
-        }
-        out_raw(o, e, el);
-    }
-    out_raw(o, s + run, n - run);
-}
-
-awsval_code awsval__out_finish(awsval__out *o, size_t *need)
-{
-    if (need) *need = o->len + 1;
-    if (o->cap == 0) return AWSVAL_TOOSMALL;
-    if (o->len < o->cap) {
-        o->buf[o->len] = '\0';
-        return AWSVAL_OK;
-    }
-    /* Cut on a character boundary: the kept bytes stay valid UTF-8. */
-    size_t k = o->cap - 1, j = k;
-    while (j > 0 && ((unsigned char)o->buf[j - 1] & 0xC0) == 0x80) j--;
-    if (j > 0 && (unsigned char)o->buf[j - 1] >= 0xC0) {
-        unsigned char lead = (unsigned char)o->buf[j - 1];
-        size_t seq = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-        if (j - 1 + seq > k) k = j - 1;
-    }
-    o->buf[k] = '\0';
-    return AWSVAL_TOOSMALL;
-}
-
-/* ------------------------------------------------------------------------ hashing (Private) */
-
-/* --------------------------------------------------------------- codes and version (Public) */
-
-uint32_t awsval_version(void) { return AWSVAL_VERSION_HEX; }
-const char *awsval_version_string(void) { return AWSVAL_VERSION_STRING; }
-
-const char *awsval_err_name(awsval_code code)
-{
-#define AWSVAL__NAME(name, num, msg) case num: return #name;
-    switch (code) { AWSVAL_CODE_MAP(AWSVAL__NAME) default: return NULL; }
-#undef AWSVAL__NAME
-}
-
-const char *awsval_strerror(awsval_code code)
-{
-#define AWSVAL__MSG(name, num, msg) case num: return msg;
-    switch (code) { AWSVAL_CODE_MAP(AWSVAL__MSG) default: return "unknown code"; }
-#undef AWSVAL__MSG
+    void *p = awsval__realloc(a, *arr, *cap * size, n * size);
+    if (!p) return false;
+    *arr = p;
+    *cap = n;
+    return true;
 }

@@ -4,13 +4,6 @@
 
 #include "awsval_internal.h"
 
-static const char *const type_names[] = {
-    [AV_T_STRUCTURE] = "structure", [AV_T_LIST] = "list",       [AV_T_MAP] = "map",
-    [AV_T_STRING] = "string",       [AV_T_BOOLEAN] = "boolean", [AV_T_BYTE] = "byte",
-    [AV_T_SHORT] = "short",         [AV_T_INTEGER] = "integer", [AV_T_LONG] = "long",
-    [AV_T_FLOAT] = "float",         [AV_T_DOUBLE] = "double",   [AV_T_BIGINTEGER] = "bigInteger",
-    [AV_T_BIGDECIMAL] = "bigDecimal", [AV_T_TIMESTAMP] = "timestamp", [AV_T_BLOB] = "blob",
-};
 
 static void indent(awsval__out *o, int depth)
 {
@@ -30,8 +23,10 @@ static void members(awsval__out *o, const awsval_model *m, const awsval__shape *
         indent(o, depth);
         awsval__out_str(o, AV_STR(m, mb->name));
         if (mb->required) awsval__out_str(o, " (required)");
-        static const char *const where[] = {"", " [uri]", " [query]", " [header]", " [headers]", " [payload]"};
-        awsval__out_str(o, where[mb->location]);
+        static const char *const where[AV_LOC_COUNT] = {
+            [AV_LOC_URI] = " [uri]", [AV_LOC_QUERY] = " [query]", [AV_LOC_HEADER] = " [header]",
+            [AV_LOC_HEADERS] = " [headers]", [AV_LOC_PAYLOAD] = " [payload]"};
+        if (where[mb->location]) awsval__out_str(o, where[mb->location]);
         awsval__out_str(o, ": ");
         shape_line(o, m, mb->shape, depth + 1, stack, nstack);
     }
@@ -41,7 +36,7 @@ static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int de
                        int32_t *stack, int nstack)
 {
     const awsval__shape *s = &m->shapes[si];
-    awsval__out_str(o, type_names[s->type]);
+    awsval__out_str(o, awsval__type_name(s->type));
     awsval__out_chr(o, ' ');
     awsval__out_str(o, AV_STR(m, s->name));
     const char *unit = s->type == AV_T_LIST || s->type == AV_T_MAP ? "entries"
@@ -53,7 +48,10 @@ static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int de
         awsval__out_str(o, (s->flags & AV_SF_MIN) ? AV_STR(m, s->min_text) : "");
         awsval__out_str(o, "..");
         awsval__out_str(o, (s->flags & AV_SF_MAX) ? AV_STR(m, s->max_text) : "");
-        if (unit) awsval__out_fmt(o, " %s", unit);
+        if (unit) {
+            awsval__out_chr(o, ' ');
+            awsval__out_str(o, unit);
+        }
     }
     if (s->pattern >= 0) {
         awsval__out_str(o, ", pattern ");
@@ -114,7 +112,9 @@ awsval_code awsval_model_describe(const awsval_model *m, const char *operation, 
         awsval__out_str(&o, AV_STR(m, m->service));
         awsval__out_str(&o, " (");
         awsval__out_str(&o, AV_STR(m, m->protocol));
-        awsval__out_fmt(&o, "): %" PRIu32 " operations\n", m->op_count);
+        awsval__out_str(&o, "): ");
+        awsval__out_u64(&o, m->op_count);
+        awsval__out_str(&o, " operations\n");
         for (uint32_t i = 0; i < m->op_count; i++) op_line(&o, m, &m->ops[i], "  ", " ", "\n");
         return awsval__out_finish(&o, need);
     }

@@ -1,14 +1,16 @@
-/* HTTP binding: finds the operation of an HTTP request as its protocol does and binds the
- * request's labels, query parameters, headers and body to the operation's input.
+/* HTTP: finds the operation of a request as its protocol does, binds the request's labels,
+ * query parameters, headers and body to the operation's input, reads bound text as the
+ * member's type, and hands the values to the checker.
  *
  * restJson1: the method and the operations' requestUri templates (labels `{name}`, greedy
- * labels `{name+}`, literal query parts); awsJson 1.0/1.1: the X-Amz-Target header. Decoded
- * strings are written into the context's scratch, sized from the request before anything is
- * written, so the pointers handed to the checker stay valid; a context that has seen a request
- * this large allocates nothing. */
-#include <string.h>
+ * labels `{name+}`, literal query parts); awsJson 1.0/1.1: POST to "/" with X-Amz-Target. A
+ * field that binds one value and appears more than once is refused: a backend that reads
+ * another copy than the one checked would see input awsval never checked. The whole request
+ * counts against max_size before anything is bound, and every decoded string goes into scratch
+ * reserved once from the request's size, so pointers into it stay valid. */
+#include <math.h>
 
-#include "awsval_internal.h"
+#include "awsval_check.h"
 
 #define MAX_LABELS 16
 
@@ -39,17 +41,18 @@ static bool ieq(const char *a, size_t an, const char *b, size_t bn)
     return true;
 }
 
-static const awsval_http_header *header(const awsval_http_request *r, const char *name, size_t n)
+/* The header named `name`; *count is how many times it appears. */
+static const awsval_http_header *header(const awsval_http_request *r, const char *name, size_t n,
+                                        size_t *count)
 {
+    const awsval_http_header *first = NULL;
+    *count = 0;
     for (size_t i = 0; i < r->header_count; i++)
-        if (ieq(r->headers[i].name, r->headers[i].name_len, name, n)) return &r->headers[i];
-    return NULL;
-}
-
-static int hexdig(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (ieq(r->headers[i].name, r->headers[i].name_len, name, n)) {
+            if (!first) first = &r->headers[i];
+            (*count)++;
+        }
+    return first;
 }
 
 /* Percent-decodes src into dst (never longer); a '%' not followed by two hex digits stays. */
@@ -58,7 +61,8 @@ static size_t pct_decode(const char *src, size_t n, char *dst)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int h, l;
-        if (src[i] == '%' && i + 2 < n + 0 && (h = hexdig(src[i + 1])) >= 0 && (l = hexdig(src[i + 2])) >= 0) {
+        if (src[i] == '%' && i + 2 < n + 1 && (h = awsval__hexval((unsigned char)src[i + 1])) >= 0 &&
+            (l = awsval__hexval((unsigned char)src[i + 2])) >= 0) {
             dst[o++] = (char)(h * 16 + l);
             i += 2;
         } else {
@@ -70,41 +74,32 @@ static size_t pct_decode(const char *src, size_t n, char *dst)
 
 /* -------------------------------------------------------------------- routing (Private) */
 
-#define MAX_SEGMENTS 128
-
-/* The request path split into segments once: raw (for labels) and percent-decoded (to compare
- * with the templates' literal segments). */
+/* The request path split into segments: raw (for labels) and percent-decoded (to compare with
+ * the templates' literal segments), in scratch. */
 typedef struct segments {
-    int n;
-    bool too_many;
-    const char *raw[MAX_SEGMENTS];
-    size_t raw_len[MAX_SEGMENTS];
-    const char *dec[MAX_SEGMENTS];
-    size_t dec_len[MAX_SEGMENTS];
-    char *text; /* room for the path, decoded (never longer) */
+    size_t n;
+    const char **raw;
+    size_t *raw_len;
+    const char **dec;
+    size_t *dec_len;
 } segments;
 
-static void split_path(const char *p, size_t n, segments *sg)
+static bool split_path(const char *p, size_t n, segments *sg, char *text)
 {
     sg->n = 0;
-    sg->too_many = false;
     if (n > 1 && p[n - 1] == '/') n--; /* a single trailing slash does not make another route */
     size_t used = 0, i = 0;
     while (i < n && p[i] == '/') {
         size_t s = ++i;
         while (i < n && p[i] != '/') i++;
-        if (sg->n == MAX_SEGMENTS) {
-            sg->too_many = true;
-            return;
-        }
         sg->raw[sg->n] = p + s;
         sg->raw_len[sg->n] = i - s;
-        sg->dec[sg->n] = sg->text + used;
-        sg->dec_len[sg->n] = pct_decode(p + s, i - s, sg->text + used);
+        sg->dec[sg->n] = text + used;
+        sg->dec_len[sg->n] = pct_decode(p + s, i - s, text + used);
         used += sg->dec_len[sg->n];
         sg->n++;
     }
-    if (i < n) sg->too_many = true; /* a path that does not start with '/' */
+    return i >= n; /* a path that does not start with '/' matches no template */
 }
 
 /* Matches the path of a requestUri template against the request's segments, collecting labels.
@@ -112,8 +107,8 @@ static void split_path(const char *p, size_t n, segments *sg)
 static int match_path(const char *t, size_t tn, const segments *sg, label *labels, int *nlabels,
                       bool *greedy)
 {
-    size_t ti = 0;
-    int si = 0, literals = 0;
+    size_t ti = 0, si = 0;
+    int literals = 0;
     *nlabels = 0;
     *greedy = false;
     if (tn > 1 && t[tn - 1] == '/') tn--;
@@ -171,13 +166,9 @@ static bool match_query(const char *tq, size_t tn, const char *q, size_t qn)
     return true;
 }
 
-static int32_t route_rest(const awsval_model *m, const request *rq, char *scratch, label *labels,
-                          int *nlabels)
+static int32_t route_rest(const awsval_model *m, const request *rq, const segments *sg,
+                          label *labels, int *nlabels)
 {
-    segments sg;
-    sg.text = scratch;
-    split_path(rq->path, rq->path_len, &sg);
-    if (sg.too_many) return -1;
     int32_t best = -1;
     int best_score = -1;
     label tmp[MAX_LABELS];
@@ -189,7 +180,7 @@ static int32_t route_rest(const awsval_model *m, const request *rq, char *scratc
         const char *uri = AV_STR(m, op->uri);
         int n;
         bool greedy;
-        int lit = match_path(uri, op->path_len, &sg, tmp, &n, &greedy);
+        int lit = match_path(uri, op->path_len, sg, tmp, &n, &greedy);
         if (lit < 0) continue;
         bool query = uri[op->path_len] == '?';
         if (query && !match_query(uri + op->path_len + 1, strlen(uri + op->path_len + 1), rq->query,
@@ -211,10 +202,10 @@ static int32_t route_rest(const awsval_model *m, const request *rq, char *scratc
 
 typedef struct binder {
     awsval_ctx *c;
-    char *text;     /* decoded strings: room sized up front */
+    awsval__walk *w;
+    char *text;     /* decoded strings: room reserved up front */
     size_t text_len;
-    awsval__bound *out;
-    size_t n, cap;
+    size_t n;       /* entries in c->bound */
 } binder;
 
 static const char *keep(binder *b, const char *s, size_t n, bool decode, size_t *out_len)
@@ -225,11 +216,16 @@ static const char *keep(binder *b, const char *s, size_t n, bool decode, size_t 
     return d;
 }
 
-static void add(binder *b, int32_t member, uint8_t loc, const char *key, size_t key_len,
+static bool add(binder *b, int32_t member, uint8_t loc, const char *key, size_t key_len,
                 const char *val, size_t val_len)
 {
-    if (b->n == b->cap) return; /* sized up front: cannot happen */
-    b->out[b->n++] = (awsval__bound){member, key, key_len, val, val_len, loc};
+    awsval_ctx *c = b->c;
+    if (!awsval__grow(&c->alc, (void **)&c->bound, &c->bound_cap, b->n + 1, sizeof *c->bound)) {
+        b->w->nomem = b->w->stop = true;
+        return false;
+    }
+    c->bound[b->n++] = (awsval__bound){member, key, key_len, val, val_len, loc};
+    return true;
 }
 
 /* Splits a header value into list items at commas, trimming spaces around them. */
@@ -242,7 +238,9 @@ static void add_list_header(binder *b, int32_t member, const char *v, size_t n)
         size_t s = i, t = e;
         while (s < t && (v[s] == ' ' || v[s] == '\t')) s++;
         while (t > s && (v[t - 1] == ' ' || v[t - 1] == '\t')) t--;
-        add(b, member, AV_LOC_HEADER, NULL, 0, v + s, t - s);
+        size_t kl;
+        const char *item = keep(b, v + s, t - s, false, &kl);
+        if (!add(b, member, AV_LOC_HEADER, NULL, 0, item, kl)) return;
         i = e + 1;
     }
 }
@@ -259,11 +257,28 @@ static bool named_query(const awsval_model *m, const awsval__shape *in, const ch
     return false;
 }
 
-/* Each member's values, in member order (the checker takes them grouped by member). */
+/* A field that binds one value appears more than once. */
+static void ambiguous(binder *b, const char *what, size_t n)
+{
+    awsval__walk_fail(b->w, AWSVAL_KIND_PARSE, AV_WHY_DUP_FIELD, 0, 0);
+    /* The field's name is worded by the report layer from the echo. */
+    awsval_ctx *c = b->c;
+    if (c->rec_count) {
+        awsval__rec *r = &c->recs[0];
+        size_t off = c->res.len;
+        if (awsval__buf_put(&c->res, &c->alc, what, n)) {
+            r->echo = (uint32_t)off;
+            r->echo_len = (uint32_t)n;
+            r->echo_form = AV_ECHO_TEXT;
+        }
+    }
+}
+
+/* Each member's values, in member order (they are checked grouped by member). */
 static void bind(binder *b, const awsval_model *m, const awsval__shape *in, const request *rq,
                  const label *labels, int nlabels)
 {
-    for (uint32_t i = 0; i < in->member_count; i++) {
+    for (uint32_t i = 0; i < in->member_count && !b->w->stop; i++) {
         int32_t mi = (int32_t)(in->member_first + i);
         const awsval__member *mb = &m->members[mi];
         const awsval__shape *ms = &m->shapes[mb->shape];
@@ -278,41 +293,62 @@ static void bind(binder *b, const awsval_model *m, const awsval__shape *in, cons
                 add(b, mi, AV_LOC_URI, NULL, 0, v, vl);
             }
             break;
-        case AV_LOC_QUERY:
-            for (size_t k = 0; k < rq->query_len;) {
+        case AV_LOC_QUERY: {
+            size_t seen = 0;
+            for (size_t k = 0; k < rq->query_len && !b->w->stop;) {
                 size_t e = k;
                 while (e < rq->query_len && rq->query[e] != '&') e++;
                 const char *eq = memchr(rq->query + k, '=', e - k);
                 size_t kl = eq ? (size_t)(eq - (rq->query + k)) : e - k;
-                char kd[512];
-                size_t kdl = kl <= sizeof kd ? pct_decode(rq->query + k, kl, kd) : 0;
+                size_t kdl;
+                const char *kd = keep(b, rq->query + k, kl, true, &kdl);
                 bool mine = ms->type == AV_T_MAP ? kdl > 0 && !named_query(m, in, kd, kdl)
                                                  : kdl == nn && memcmp(kd, name, nn) == 0;
-                if (e > k && mine) {
-                    size_t vl, kl2 = 0;
+                if (!mine || e == k) {
+                    b->text_len -= kdl; /* not kept */
+                } else {
+                    size_t vl;
                     /* A parameter without '=' has the empty string as its value. */
                     const char *v = eq ? keep(b, eq + 1, (size_t)(rq->query + e - eq - 1), true, &vl)
                                        : keep(b, "", 0, false, &vl);
-                    const char *key = ms->type == AV_T_MAP ? keep(b, kd, kdl, false, &kl2) : NULL;
-                    if (ms->type != AV_T_LIST && ms->type != AV_T_MAP && b->n && b->out[b->n - 1].member == mi)
-                        ; /* a scalar takes the first value */
-                    else
-                        add(b, mi, AV_LOC_QUERY, key, kl2, v, vl);
+                    if (ms->type != AV_T_LIST && ms->type != AV_T_MAP && seen++) {
+                        ambiguous(b, name, nn);
+                        return;
+                    }
+                    add(b, mi, AV_LOC_QUERY, ms->type == AV_T_MAP ? kd : NULL, ms->type == AV_T_MAP ? kdl : 0, v, vl);
                 }
                 k = e + 1;
             }
             break;
+        }
         case AV_LOC_HEADER: {
-            const awsval_http_header *h = header(rq->r, name, nn);
+            size_t count;
+            const awsval_http_header *h = header(rq->r, name, nn, &count);
             if (!h) break;
-            if (ms->type == AV_T_LIST) add_list_header(b, mi, h->value, h->value_len);
-            else add(b, mi, AV_LOC_HEADER, NULL, 0, h->value, h->value_len);
+            if (ms->type == AV_T_LIST) {
+                /* Repeated list headers are one list (RFC 9110 5.3). */
+                for (size_t k = 0; k < rq->r->header_count; k++) {
+                    const awsval_http_header *x = &rq->r->headers[k];
+                    if (ieq(x->name, x->name_len, name, nn)) add_list_header(b, mi, x->value, x->value_len);
+                }
+            } else if (count > 1) {
+                ambiguous(b, name, nn);
+                return;
+            } else {
+                add(b, mi, AV_LOC_HEADER, NULL, 0, h->value, h->value_len);
+            }
             break;
         }
         case AV_LOC_HEADERS:
             for (size_t k = 0; k < rq->r->header_count; k++) {
                 const awsval_http_header *h = &rq->r->headers[k];
                 if (h->name_len < nn || !ieq(h->name, nn, name, nn)) continue;
+                /* The same prefixed header twice is one map key twice. */
+                for (size_t j = 0; j < k; j++)
+                    if (ieq(rq->r->headers[j].name, rq->r->headers[j].name_len, h->name, h->name_len)) {
+                        ambiguous(b, h->name, h->name_len);
+                        return;
+                    }
                 add(b, mi, AV_LOC_HEADERS, h->name + nn, h->name_len - nn, h->value, h->value_len);
             }
             break;
@@ -322,16 +358,233 @@ static void bind(binder *b, const awsval_model *m, const awsval__shape *in, cons
     }
 }
 
+/* ------------------------------------------------------- text -> typed values (Private) */
+
+/* An integer in decimal text, as the REST protocols write them outside the body. */
+static bool text_int(const char *p, size_t n, int64_t *out)
+{
+    size_t i = p && n && p[0] == '-' ? 1 : 0;
+    if (i == n || n - i > 19) return false;
+    uint64_t acc = 0;
+    for (size_t k = i; k < n; k++) {
+        if (p[k] < '0' || p[k] > '9') return false;
+        acc = acc * 10 + (uint64_t)(p[k] - '0');
+    }
+    if (acc > (uint64_t)INT64_MAX + (i ? 1 : 0)) return false;
+    *out = i ? (int64_t)(0 - acc) : (int64_t)acc;
+    return true;
+}
+
+static bool special_float(const char *s, size_t n)
+{
+    return (n == 3 && memcmp(s, "NaN", 3) == 0) || (n == 8 && memcmp(s, "Infinity", 8) == 0) ||
+           (n == 9 && memcmp(s, "-Infinity", 9) == 0);
+}
+
+/* Checks one bound string as a value of shape si. */
+static void check_text(awsval__walk *w, uint32_t nseg, int32_t si, uint32_t vflags, awsval__grp *g,
+                       const char *str, size_t n)
+{
+    const awsval__shape *sh = &w->m->shapes[si];
+    /* Percent-decoding and header bytes can make anything: what is not UTF-8 is no value of any
+     * type, and is never echoed (a report must stay UTF-8). */
+    int64_t cps = awsval__utf8_count(str, n, NULL);
+    if (cps < 0) {
+        awsval__walk_type(w, si, nseg, vflags, g, NULL, 0);
+        return;
+    }
+    int64_t v;
+    switch (sh->type) {
+    case AV_T_STRING:
+        awsval__walk_string(w, si, nseg, vflags, g, str, n, cps, 0, 0);
+        return;
+    case AV_T_BOOLEAN:
+        if (!((n == 4 && memcmp(str, "true", 4) == 0) || (n == 5 && memcmp(str, "false", 5) == 0)))
+            awsval__walk_type(w, si, nseg, vflags, g, str, n);
+        return;
+    case AV_T_BYTE:
+    case AV_T_SHORT:
+    case AV_T_INTEGER:
+    case AV_T_LONG: {
+        int64_t lo, hi;
+        awsval__int_range(sh->type, &lo, &hi);
+        if (!text_int(str, n, &v) || v < lo || v > hi) awsval__walk_type(w, si, nseg, vflags, g, str, n);
+        else awsval__walk_integer(w, si, nseg, vflags, g, v, str, n);
+        return;
+    }
+    case AV_T_BIGINTEGER: {
+        size_t i = n && str[0] == '-' ? 1 : 0;
+        bool digits = i < n;
+        for (size_t k = i; k < n; k++) digits = digits && str[k] >= '0' && str[k] <= '9';
+        if (!digits) awsval__walk_type(w, si, nseg, vflags, g, str, n);
+        else if (text_int(str, n, &v)) awsval__walk_integer(w, si, nseg, vflags, g, v, str, n);
+        return;
+    }
+    case AV_T_FLOAT:
+    case AV_T_DOUBLE:
+    case AV_T_BIGDECIMAL:
+        if (special_float(str, n)) {
+            double d = str[0] == 'N' ? (double)NAN : str[0] == '-' ? -(double)INFINITY : (double)INFINITY;
+            awsval__walk_float(w, si, nseg, vflags, g, d, str, n);
+        } else if (awsval__num_valid(str, n)) {
+            awsval__walk_float(w, si, nseg, vflags, g, awsval__num_double(str, n, sh->type == AV_T_FLOAT), str, n);
+        } else {
+            awsval__walk_type(w, si, nseg, vflags, g, str, n);
+        }
+        return;
+    case AV_T_TIMESTAMP:
+        /* RFC 3339, IMF-fixdate or epoch seconds wherever it is bound: the safe side. */
+        if (!awsval__rfc3339(str, n) && !awsval__http_date(str, n) && !awsval__num_valid(str, n))
+            awsval__walk_type(w, si, nseg, vflags, g, str, n);
+        return;
+    case AV_T_BLOB: {
+        int64_t bytes = awsval__base64_len(str, n);
+        if (bytes < 0) awsval__walk_type(w, si, nseg, vflags, g, str, n);
+        else awsval__walk_blob(w, si, nseg, vflags, g, bytes, str, n);
+        return;
+    }
+    default:
+        awsval__walk_type(w, si, nseg, vflags, g, str, n);
+    }
+}
+
+/* "[a, b]" or "{k=v, ...}" of bound entries [i, k), as Java prints a list or map, into c->eq
+ * (scratch free during binding). */
+static const char *java_text(awsval_ctx *c, const awsval__bound *e, size_t n, bool map, size_t *len)
+{
+    awsval__buf *t = &c->eq;
+    t->len = 0;
+    bool ok = awsval__buf_put(t, &c->alc, map ? "{" : "[", 1);
+    for (size_t i = 0; ok && i < n; i++) {
+        if (i) ok = awsval__buf_put(t, &c->alc, ", ", 2);
+        if (map) ok = ok && awsval__buf_put(t, &c->alc, e[i].key, e[i].key_len) && awsval__buf_put(t, &c->alc, "=", 1);
+        ok = ok && awsval__buf_put(t, &c->alc, e[i].val, e[i].val_len);
+    }
+    ok = ok && awsval__buf_put(t, &c->alc, map ? "}" : "]", 1);
+    *len = ok ? t->len : 0;
+    return ok ? t->data : NULL;
+}
+
+/* Checks the members bound from the request (grouped by member), marking them in `preset`
+ * (present bits, then set bits). */
+static void check_bound(awsval__walk *w, const awsval__shape *in, size_t nbound, uint64_t *preset,
+                        uint32_t *set)
+{
+    awsval_ctx *c = w->c;
+    const awsval_model *m = w->m;
+    uint32_t words = w->seen_words;
+    const awsval__bound *all = c->bound;
+    for (size_t i = 0; i < nbound && !w->stop;) {
+        const awsval__bound *b = &all[i];
+        size_t k = i;
+        while (k < nbound && all[k].member == b->member) k++;
+        const awsval__member *mb = &m->members[b->member];
+        const awsval__shape *ms = &m->shapes[mb->shape];
+        uint32_t bit = (uint32_t)b->member - in->member_first;
+        preset[bit / 64] |= 1ull << (bit % 64);
+        preset[words + bit / 64] |= 1ull << (bit % 64);
+        (*set)++;
+        uint32_t vflags = mb->sensitive ? AWSVAL_VIOLATION_SENSITIVE : 0;
+        awsval__walk_seg_member(w, 0, b->member);
+        size_t jl = 0;
+        const char *jt = NULL;
+        if (ms->type == AV_T_LIST) {
+            awsval__grp g;
+            awsval__grp_init(&g, 1, mb->shape, vflags != 0);
+            for (size_t j = i; j < k && !w->stop; j++) {
+                awsval__walk_seg_index(w, 1, (uint32_t)(j - i));
+                check_text(w, 2, ms->target, vflags | AWSVAL_VIOLATION_LIST_MEMBER, &g, all[j].val, all[j].val_len);
+            }
+            if (!vflags) jt = java_text(c, all + i, k - i, false, &jl);
+            awsval__walk_group_text(w, &g, jt, jl);
+            awsval__walk_count(w, mb->shape, 1, vflags, (int64_t)(k - i), jt, jl);
+            if (ms->flags & AV_SF_UNIQUE) {
+                /* Equal strings, by the shared duplicate detector over the decoded values. */
+                awsval__keyref *refs = NULL;
+                size_t cap = 0;
+                if (!awsval__grow(&c->alc, (void **)&refs, &cap, k - i, sizeof *refs)) {
+                    w->nomem = w->stop = true;
+                    return;
+                }
+                /* Every list item is in the binding scratch (query values are decoded into it,
+                 * header items copied): compare them by offset, sorted (no quadratic work). */
+                const char *base = c->hbuf.data;
+                for (size_t j = i; j < k; j++)
+                    refs[j - i] = (awsval__keyref){(uint32_t)(all[j].val - base), (uint32_t)all[j].val_len | AV_KEY_TEXT, 0};
+                bool dup = awsval__keys_duplicate(refs, k - i, "", base) >= 0;
+                awsval__free(&c->alc, refs);
+                if (dup) awsval__walk_not_unique(w, mb->shape, 1, vflags);
+            }
+        } else if (ms->type == AV_T_MAP) {
+            bool hide = vflags || (m->shapes[ms->target].flags & AV_SF_HIDES) || (m->shapes[ms->value].flags & AV_SF_HIDES);
+            awsval__grp g;
+            awsval__grp_init(&g, 1, mb->shape, hide);
+            for (size_t j = i; j < k && !w->stop; j++) {
+                const awsval__bound *e = &all[j];
+                int64_t cps = awsval__utf8_count(e->key, e->key_len, NULL);
+                /* A key that is not UTF-8 cannot stand in a path: it is written as "*". */
+                awsval__walk_seg_key(w, 1, e->key, e->key_len, (uint32_t)(j - i), hide || cps < 0);
+                uint32_t kf = vflags | AWSVAL_VIOLATION_MAP_KEY | (hide ? AWSVAL_VIOLATION_SENSITIVE : 0);
+                if (m->shapes[ms->target].type == AV_T_STRING) {
+                    if (cps < 0) awsval__walk_type(w, ms->target, 2, kf, &g, NULL, 0);
+                    else awsval__walk_string(w, ms->target, 2, kf, &g, e->key, e->key_len, cps, 0, 0);
+                }
+                int32_t vs = ms->value;
+                if (m->shapes[vs].type == AV_T_LIST) vs = m->shapes[vs].target;
+                check_text(w, 2, vs, vflags | AWSVAL_VIOLATION_MAP_VALUE, &g, e->val, e->val_len);
+            }
+            if (!hide) jt = java_text(c, all + i, k - i, true, &jl);
+            awsval__walk_group_text(w, &g, jt, jl);
+            awsval__walk_count(w, mb->shape, 1, vflags, (int64_t)(k - i), jt, jl);
+        } else {
+            check_text(w, 1, mb->shape, vflags, NULL, b->val, b->val_len);
+        }
+        i = k;
+    }
+}
+
 /* ---------------------------------------------------------------------- entry (Public) */
 
-static bool json_media(const awsval_http_header *h, const char *want)
+/* Whether the Content-Type is `want` (parameters allowed, but a charset only UTF-8). Absent:
+ * the body is read as the protocol's JSON. */
+static bool media_ok(const awsval_http_header *h, const char *want)
 {
-    size_t n = strlen(want);
-    if (!h) return true; /* absent: read the body as the protocol's JSON */
-    size_t i = 0;
-    while (i < h->value_len && h->value[i] == ' ') i++;
-    return h->value_len - i >= n && ieq(h->value + i, n, want, n) &&
-           (h->value_len - i == n || h->value[i + n] == ';' || h->value[i + n] == ' ');
+    if (!h) return true;
+    size_t n = strlen(want), i = 0;
+    const char *v = h->value;
+    size_t len = h->value_len;
+    while (i < len && (v[i] == ' ' || v[i] == '\t')) i++;
+    if (len - i < n || !ieq(v + i, n, want, n)) return false;
+    i += n;
+    /* ; param=value ... */
+    while (i < len) {
+        while (i < len && (v[i] == ' ' || v[i] == '\t')) i++;
+        if (i >= len) break;
+        if (v[i] != ';') return false;
+        i++;
+        while (i < len && (v[i] == ' ' || v[i] == '\t')) i++;
+        size_t ps = i;
+        while (i < len && v[i] != '=' && v[i] != ';') i++;
+        size_t pe = i;
+        while (pe > ps && (v[pe - 1] == ' ' || v[pe - 1] == '\t')) pe--;
+        if (i >= len || v[i] != '=') {
+            if (pe > ps) return false;
+            continue;
+        }
+        i++;
+        size_t vs = i;
+        while (i < len && v[i] != ';') i++;
+        size_t ve = i;
+        while (ve > vs && (v[ve - 1] == ' ' || v[ve - 1] == '\t')) ve--;
+        if (ve > vs + 1 && v[vs] == '"' && v[ve - 1] == '"') {
+            vs++;
+            ve--;
+        }
+        if (ieq(v + ps, pe - ps, "charset", 7) && !ieq(v + vs, ve - vs, "utf-8", 5) &&
+            !ieq(v + vs, ve - vs, "utf8", 4))
+            return false;
+    }
+    return true;
 }
 
 awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval_http_request *r)
@@ -339,14 +592,31 @@ awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval
     return awsval_check_http_ex(c, m, r, c ? c->opts.flags : 0);
 }
 
+void awsval__ctx_settle(awsval_ctx *c);
+
 awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const awsval_http_request *r,
                                  uint32_t flags)
 {
     if (!c || !m || !r || r->size < sizeof *r || !r->method || (!r->target && r->target_len) ||
         (!r->body && r->body_len) || (!r->headers && r->header_count))
         return AWSVAL_BADARG;
-    c->model = NULL;
-    c->flags = flags | AWSVAL_CHECK_IGNORE_UNKNOWN;
+    for (size_t i = 0; i < r->header_count; i++)
+        if ((!r->headers[i].name && r->headers[i].name_len) || (!r->headers[i].value && r->headers[i].value_len))
+            return AWSVAL_BADARG;
+    const char *body = r->body ? r->body : "";
+    /* The whole request counts against max_size before anything is bound. */
+    size_t total = r->method_len + r->target_len + r->body_len;
+    for (size_t i = 0; i < r->header_count && total <= c->opts.max_size; i++)
+        total += r->headers[i].name_len + r->headers[i].value_len;
+    awsval__walk w;
+    if (total > c->opts.max_size) {
+        if (!awsval__walk_begin(&w, c, m, "", 0, flags, -1)) return AWSVAL_NOMEM;
+        c->http = true;
+        awsval__walk_fail(&w, AWSVAL_KIND_LIMIT, AV_WHY_SIZE, (uint32_t)c->opts.max_size, 0);
+        awsval_code rc = awsval__walk_end(&w);
+        awsval__ctx_settle(c);
+        return rc;
+    }
     request rq = {.r = r, .path = r->target ? r->target : "", .path_len = r->target_len};
     const char *qm = rq.path_len ? memchr(rq.path, '?', rq.path_len) : NULL;
     if (qm) {
@@ -356,56 +626,124 @@ awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const aws
     } else {
         rq.query = "";
     }
-    const char *body = r->body ? r->body : "";
+
+    /* Scratch, reserved once: the decoded path, every decoded string (a percent-decoded string
+     * is never longer than its source), and the segment tables. */
+    size_t segs = rq.path_len + 1, header_bytes = 0;
+    for (size_t i = 0; i < r->header_count; i++) header_bytes += r->headers[i].value_len;
+    /* decoded path | segment tables | labels, query keys and values, header list items */
+    size_t room = rq.path_len + 16 + sizeof(void *) + segs * (2 * sizeof(const char *) + 2 * sizeof(size_t)) +
+                  rq.path_len + 2 * rq.query_len + header_bytes + 16;
+    c->hbuf.len = 0;
+    if (!awsval__buf_reserve(&c->hbuf, &c->alc, room)) return AWSVAL_NOMEM;
+    char *scratch = c->hbuf.data;
+    size_t align = sizeof(void *);
+    size_t tab = (rq.path_len + 16 + align - 1) / align * align;
+    segments sg = {0, (const char **)(void *)(scratch + tab), NULL, NULL, NULL};
+    sg.raw_len = (size_t *)(void *)(sg.raw + segs);
+    sg.dec = (const char **)(void *)(sg.raw_len + segs);
+    sg.dec_len = (size_t *)(void *)(sg.dec + segs);
+    binder bd = {.c = c, .w = &w, .text = (char *)(sg.dec_len + segs), .text_len = 0};
+
     label labels[MAX_LABELS];
     int nlabels = 0;
     int32_t op = -1;
-    uint8_t fail = 0;
-
-    /* Room for the decoded path, every decoded string and every bound value, before any is
-     * written: pointers into it stay valid, and a context that has seen a request this large
-     * allocates nothing. */
-    size_t room = r->target_len * 3 + 16, entries = 8 + r->target_len / 2 + 1;
-    for (size_t i = 0; i < r->header_count; i++) {
-        room += r->headers[i].value_len + r->headers[i].name_len;
-        entries += r->headers[i].value_len + 1;
-    }
-    c->hbuf.len = 0;
-    if (!awsval__buf_reserve(&c->hbuf, &c->alc, room + entries * sizeof(awsval__bound) + 16))
-        return AWSVAL_NOMEM;
-    /* Bound entries first (aligned at the start), then strings, then the decoded path. */
-    binder b = {.c = c, .out = (awsval__bound *)(void *)c->hbuf.data, .cap = entries};
-    b.text = c->hbuf.data + entries * sizeof(awsval__bound);
-    char *path_text = b.text + room - r->target_len - 8;
-
-    const char *proto = AV_STR(m, m->protocol);
-    if (strcmp(proto, "json") == 0) {
-        static const char target[] = "X-Amz-Target";
-        const awsval_http_header *h = header(r, target, sizeof target - 1);
+    uint8_t why = 0;
+    size_t nct;
+    const awsval_http_header *ct = header(r, "Content-Type", 12, &nct);
+    if (m->native.protocol == AV_PROTO_JSON) {
+        size_t nt;
+        const awsval_http_header *h = header(r, "X-Amz-Target", 12, &nt);
         const char *prefix = AV_STR(m, m->target_prefix);
         size_t pl = strlen(prefix);
         /* awsJson operations are all POST to "/". */
         bool post = r->method_len == 4 && memcmp(r->method, "POST", 4) == 0;
-        if (post && h && h->value_len > pl + 1 && memcmp(h->value, prefix, pl) == 0 && h->value[pl] == '.')
+        bool root = rq.path_len == 1 && rq.path[0] == '/';
+        if (nt > 1 || nct > 1) why = AV_WHY_DUP_FIELD;
+        else if (post && root && h && h->value_len > pl + 1 && memcmp(h->value, prefix, pl) == 0 && h->value[pl] == '.')
             op = awsval__find_operation(m, h->value + pl + 1, h->value_len - pl - 1);
-        if (op < 0) fail = AV_HTTP_ROUTE;
-        else if (!json_media(header(r, "Content-Type", 12), "application/x-amz-json-1.0") &&
-                 !json_media(header(r, "Content-Type", 12), "application/x-amz-json-1.1"))
-            fail = AV_HTTP_MEDIA;
+        const char *want = strcmp(AV_STR(m, m->json_version), "1.1") == 0 ? "application/x-amz-json-1.1"
+                                                                           : "application/x-amz-json-1.0";
+        if (!why && op < 0) why = AV_WHY_ROUTE;
+        else if (!why && !media_ok(ct, want)) why = AV_WHY_MEDIA;
     } else {
-        op = route_rest(m, &rq, path_text, labels, &nlabels);
-        if (op < 0) fail = AV_HTTP_ROUTE;
-        else if (r->body_len && !json_media(header(r, "Content-Type", 12), "application/json"))
-            fail = AV_HTTP_MEDIA;
+        if (!split_path(rq.path, rq.path_len, &sg, scratch)) sg.n = SIZE_MAX;
+        if (sg.n != SIZE_MAX) op = route_rest(m, &rq, &sg, labels, &nlabels);
+        if (nct > 1) why = AV_WHY_DUP_FIELD;
+        else if (op < 0) why = AV_WHY_ROUTE;
+        else if (r->body_len && !media_ok(ct, "application/json")) why = AV_WHY_MEDIA;
     }
-    if (fail) return awsval__fail_http(c, m, fail, op);
+    if (!awsval__walk_begin(&w, c, m, body, r->body_len, flags | AWSVAL_CHECK_IGNORE_UNKNOWN, op))
+        return AWSVAL_NOMEM;
+    c->http = true;
+    w.http = true;
+    if (why) {
+        if (why == AV_WHY_DUP_FIELD) {
+            bool target = m->native.protocol == AV_PROTO_JSON && nct <= 1;
+            ambiguous(&bd, target ? "X-Amz-Target" : "Content-Type", 12);
+        } else {
+            awsval__walk_fail(&w, why == AV_WHY_ROUTE ? AWSVAL_KIND_OPERATION : AWSVAL_KIND_PARSE, why, 0, 0);
+        }
+        awsval_code rc = awsval__walk_end(&w);
+        awsval__ctx_settle(c);
+        return rc;
+    }
 
     int32_t in = m->ops[op].input;
-    if (in >= 0) bind(&b, m, &m->shapes[in], &rq, labels, nlabels);
-    return awsval__check_bound(c, m, op, body, r->body_len, b.out, b.n);
-}
-
-const char *awsval_ctx_operation(const awsval_ctx *c)
-{
-    return c && c->model && c->op >= 0 ? AV_STR(c->model, c->model->ops[c->op].name) : NULL;
+    uint32_t words = w.seen_words;
+    uint64_t preset_buf[2 * 8];
+    uint64_t *preset = preset_buf;
+    if (words > 8) {
+        preset = awsval__calloc(&c->alc, 2 * words, sizeof *preset);
+        if (!preset) return AWSVAL_NOMEM;
+    } else {
+        memset(preset_buf, 0, sizeof preset_buf);
+    }
+    uint32_t preset_set = 0;
+    if (in >= 0) {
+        const awsval__shape *sh = &m->shapes[in];
+        bind(&bd, m, sh, &rq, labels, nlabels);
+        check_bound(&w, sh, bd.n, preset, &preset_set);
+        const awsval__operation *o = &m->ops[op];
+        size_t lead = 0;
+        while (lead < r->body_len && (body[lead] == ' ' || body[lead] == '\t' || body[lead] == '\r' || body[lead] == '\n'))
+            lead++;
+        bool empty = lead == r->body_len;
+        if (w.stop) {
+            /* a parse-level failure while binding */
+        } else if (o->payload >= 0) {
+            /* The body is one member's value; an empty body is an absent payload. */
+            const awsval__member *mb = &m->members[o->payload];
+            const awsval__shape *ps = &m->shapes[mb->shape];
+            uint32_t bit = (uint32_t)o->payload - sh->member_first;
+            uint32_t vf = mb->sensitive ? AWSVAL_VIOLATION_SENSITIVE : 0;
+            if (!empty || ((ps->type == AV_T_STRING || ps->type == AV_T_BLOB) && r->body_len)) {
+                preset[words + bit / 64] |= 1ull << (bit % 64);
+                preset_set++;
+                awsval__walk_seg_member(&w, 0, o->payload);
+                if (ps->type == AV_T_STRING) {
+                    int64_t cps = awsval__utf8_count(body, r->body_len, NULL);
+                    if (cps < 0) awsval__walk_fail(&w, AWSVAL_KIND_PARSE, AV_WHY_PAYLOAD_UTF8, 0, 0);
+                    else awsval__walk_string(&w, mb->shape, 1, vf, NULL, body, r->body_len, cps, 0, r->body_len);
+                } else if (ps->type == AV_T_BLOB) {
+                    awsval__walk_blob(&w, mb->shape, 1, vf, NULL, (int64_t)r->body_len, NULL, 0);
+                } else {
+                    awsval__walk_document(&w, mb->shape, 1, vf);
+                }
+            }
+            if (!w.stop) awsval__walk_required(&w, in, 0, preset + words);
+        } else if (empty) {
+            /* restJson1 and awsJson read an empty body as an empty input. */
+            awsval__scan_init(&w.sc, "{}", 2, &c->text, &c->alc);
+            awsval__walk_input(&w, in, preset, preset_set);
+        } else {
+            awsval__walk_input(&w, in, preset, preset_set);
+        }
+    } else if (r->body_len) {
+        awsval__walk_document(&w, -1, 0, 0);
+    }
+    if (preset != preset_buf) awsval__free(&c->alc, preset);
+    awsval_code rc = awsval__walk_end(&w);
+    awsval__ctx_settle(c);
+    return rc;
 }

@@ -1,4 +1,15 @@
-/* Internal definitions shared by the library's modules. Nothing here is part of the ABI. */
+/* Internal definitions shared by the library's modules. Nothing here is part of the ABI.
+ *
+ * Layers, bottom up; each file calls only the layers below it (see README "Layout"):
+ *   alloc, out, error, utf8, num     allocators and buffers, the bounded writer, codes and
+ *                                     names, UTF-8 and JSON escapes, locale-free numbers
+ *   scan                              the one strict JSON tokenizer (awsval_scan.h)
+ *   regex, unicode                    Java patterns; utf8proc character sets
+ *   json, model, model_io             model documents -> the compiled model
+ *   check, jsoneq                     descent and constraint checks: violations as data
+ *   http                              routing, binding, text -> typed values
+ *   result, echo, report, response    the result store; ALL wording; HTTP answers
+ *   api                               the public entry points that tie them together */
 #ifndef AWSVAL_INTERNAL_H
 #define AWSVAL_INTERNAL_H
 
@@ -6,11 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "awsval.h"
 #include "awsval_regex.h"
-
-#define AWSVAL__HIDDEN __attribute__((visibility("hidden")))
 
 /* ---------------------------------------------------------------------------------------- */
 /* Allocation (awsval_alloc.c)                                                              */
@@ -33,6 +43,8 @@ typedef struct awsval__track {
     bool cap_hit;     /* an allocation was refused for the cap (not by the base allocator) */
 } awsval__track;
 void awsval__track_init(awsval__track *t, const awsval_alc *base, size_t cap);
+/* Bytes the tracking allocator holds for a block of n bytes (its header included). */
+size_t awsval__track_cost(size_t n);
 
 /* A growable byte buffer. Offsets, not pointers, are kept into it: it may move. */
 typedef struct awsval__buf {
@@ -45,80 +57,200 @@ typedef struct awsval__buf {
 bool awsval__buf_reserve(awsval__buf *b, const awsval_alc *a, size_t n);
 bool awsval__buf_put(awsval__buf *b, const awsval_alc *a, const void *p, size_t n);
 void awsval__buf_free(awsval__buf *b, const awsval_alc *a);
+/* Grows a typed array to hold at least `want` elements of `size` bytes (doubling). */
+bool awsval__grow(const awsval_alc *a, void **arr, size_t *cap, size_t want, size_t size);
 
 /* ---------------------------------------------------------------------------------------- */
-/* Writing text into a caller's buffer (awsval_alloc.c)                                     */
+/* Writing text into a caller's buffer (awsval_out.c)                                       */
 /* ---------------------------------------------------------------------------------------- */
 
-/* Writes as much as fits, always counts what would be needed: the snprintf contract. */
+/* Writes as much as fits, always counts what would be needed: the snprintf contract. Output is
+ * valid UTF-8 whatever is written: invalid sequences become U+FFFD. */
 typedef struct awsval__out {
     char *buf;
     size_t cap;
-    size_t len;  /* bytes that would have been written, NUL excluded */
-    bool escape; /* inside a JSON string: every write is escaped */
+    size_t len;     /* bytes that would have been written, NUL excluded */
+    uint8_t escape; /* AWSVAL__ESC_*: every write is escaped for where it goes */
 } awsval__out;
+enum { AWSVAL__ESC_NONE = 0, AWSVAL__ESC_JSON, AWSVAL__ESC_XML };
 
 void awsval__out_mem(awsval__out *o, const void *p, size_t n);
 void awsval__out_str(awsval__out *o, const char *s);
 void awsval__out_chr(awsval__out *o, char c);
-/* Formats short text (numbers, words): at most 255 bytes. Unbounded strings: awsval__out_str. */
-void awsval__out_fmt(awsval__out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Writes s as the inside of a JSON string (no quotes), escaping what JSON requires. */
+void awsval__out_u64(awsval__out *o, uint64_t v);
+void awsval__out_i64(awsval__out *o, int64_t v);
+/* Writes text that must stand in a C string: NUL is written as the six characters \u0000, so
+ * that "k" and "k\u0000" stay apart and nothing is cut (outside JSON strings). */
+void awsval__out_text(awsval__out *o, const char *s, size_t n);
+/* Writes s as the inside of a JSON string (no quotes): every control character escaped. */
 void awsval__out_json_esc(awsval__out *o, const char *s, size_t n);
 /* Writes s as a quoted JSON string. */
 void awsval__out_json_str(awsval__out *o, const char *s, size_t n);
-/* NUL-terminates and returns AWSVAL_OK or AWSVAL_TOOSMALL; sets *need when not NULL. */
+/* Opens/closes a JSON string whose content is written with the other calls. */
+void awsval__out_str_open(awsval__out *o);
+void awsval__out_str_close(awsval__out *o);
+/* NUL-terminates (cutting on a character boundary) and returns AWSVAL_OK or AWSVAL_TOOSMALL;
+ * sets *need when not NULL. */
 awsval_code awsval__out_finish(awsval__out *o, size_t *need);
 
 /* ---------------------------------------------------------------------------------------- */
-/* Hashing                                                                                  */
+/* Codes, kinds, type and location names (awsval_error.c)                                   */
 /* ---------------------------------------------------------------------------------------- */
 
-/* Eight bytes at a time, tail in at most two loads: every object key of every request is hashed
- * on the hot path, and most keys are short. */
-static inline uint32_t awsval__hash(const char *s, size_t n)
+/* Shape types: X(ID, botocore name, alternative spelling or "", Java class a Coral service
+ * reads the value into). */
+#define AWSVAL__TYPE_MAP(X)                                  \
+    X(STRUCTURE, "structure", "", "Object")                  \
+    X(LIST, "list", "", "List")                              \
+    X(MAP, "map", "", "Map")                                 \
+    X(STRING, "string", "", "String")                        \
+    X(BOOLEAN, "boolean", "", "Boolean")                     \
+    X(BYTE, "byte", "", "Byte")                              \
+    X(SHORT, "short", "", "Short")                           \
+    X(INTEGER, "integer", "", "Integer")                     \
+    X(LONG, "long", "", "Long")                              \
+    X(FLOAT, "float", "", "Float")                           \
+    X(DOUBLE, "double", "", "Double")                        \
+    X(BIGINTEGER, "bigInteger", "biginteger", "BigInteger")  \
+    X(BIGDECIMAL, "bigDecimal", "bigdecimal", "BigDecimal")  \
+    X(TIMESTAMP, "timestamp", "", "Date")                    \
+    X(BLOB, "blob", "", "ByteBuffer")
+
+enum awsval__type {
+    AV_T_NONE = 0,
+#define AWSVAL__TYPE_ENUM(id, name, alt, java) AV_T_##id,
+    AWSVAL__TYPE_MAP(AWSVAL__TYPE_ENUM)
+#undef AWSVAL__TYPE_ENUM
+    AV_T_COUNT
+};
+
+/* HTTP member locations: X(ID, botocore "location" value). */
+#define AWSVAL__LOCATION_MAP(X) \
+    X(BODY, "")                 \
+    X(URI, "uri")               \
+    X(QUERY, "querystring")     \
+    X(HEADER, "header")         \
+    X(HEADERS, "headers")       \
+    X(PAYLOAD, "payload") /* not a botocore location: the structure's "payload" member */
+
+enum {
+#define AWSVAL__LOC_ENUM(id, name) AV_LOC_##id,
+    AWSVAL__LOCATION_MAP(AWSVAL__LOC_ENUM)
+#undef AWSVAL__LOC_ENUM
+    AV_LOC_COUNT
+};
+
+const char *awsval__type_name(uint8_t type);
+const char *awsval__type_java(uint8_t type);
+uint8_t awsval__type_find(const char *name, size_t len); /* 0 = unknown */
+const char *awsval__location_name(uint8_t loc);
+uint8_t awsval__location_find(const char *name, size_t len); /* AV_LOC_BODY when unknown */
+
+/* A short description of an AV_WHY_* code ("unterminated string"), for model errors; the report
+ * layer words answers itself. */
+const char *awsval__why_text(uint8_t why);
+
+static inline bool awsval__is_int_type(uint8_t t)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, w = 0;
-    for (; n >= 8; s += 8, n -= 8) {
-        __builtin_memcpy(&w, s, 8);
-        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
-        h ^= h >> 32;
-    }
-    if (n >= 4) {
-        uint32_t a, b;
-        __builtin_memcpy(&a, s, 4);
-        __builtin_memcpy(&b, s + n - 4, 4);
-        w = (uint64_t)a << 32 | b;
-    } else if (n > 0) {
-        w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
-            (unsigned char)s[n - 1];
-    }
-    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
-    h ^= h >> 29;
-    return (uint32_t)h;
+    return t == AV_T_BYTE || t == AV_T_SHORT || t == AV_T_INTEGER || t == AV_T_LONG;
 }
+static inline bool awsval__is_float_type(uint8_t t)
+{
+    return t == AV_T_FLOAT || t == AV_T_DOUBLE;
+}
+/* The range of an integral type (bigInteger: none). */
+static inline void awsval__int_range(uint8_t t, int64_t *lo, int64_t *hi)
+{
+    *lo = t == AV_T_BYTE ? INT8_MIN : t == AV_T_SHORT ? INT16_MIN : t == AV_T_INTEGER ? INT32_MIN : INT64_MIN;
+    *hi = t == AV_T_BYTE ? INT8_MAX : t == AV_T_SHORT ? INT16_MAX : t == AV_T_INTEGER ? INT32_MAX : INT64_MAX;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* UTF-8, hex digits and JSON escapes (awsval_utf8.c)                                       */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Validates UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF).
+ * Returns the number of code points, or -1 with *bad (may be NULL) set to the bad byte. */
+int64_t awsval__utf8_count(const char *s, size_t n, size_t *bad);
+/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80) per RFC 3629 table 3-7; returns its
+ * length or 0. Inline: it runs once per non-ASCII code point of every request. */
+static inline size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n)
+{
+    unsigned c = s[i];
+    if (c >= 0xC2 && c <= 0xDF) return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (i + 2 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80) ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (i + 3 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) ? 4 : 0;
+    }
+    return 0;
+}
+/* Decodes the code point at s (valid UTF-8); sets *len to its byte length. */
+static inline uint32_t awsval__utf8_decode(const unsigned char *s, size_t *len)
+{
+    unsigned c = s[0];
+    if (c < 0x80) { *len = 1; return c; }
+    if (c < 0xE0) { *len = 2; return ((c & 0x1Fu) << 6) | (s[1] & 0x3Fu); }
+    if (c < 0xF0) { *len = 3; return ((c & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu); }
+    *len = 4;
+    return ((c & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
+}
+/* Encodes cp as UTF-8 into out (4 bytes at least); returns the byte count. */
+size_t awsval__utf8_put(char *out, uint32_t cp);
+/* The length of the longest prefix of s[0..n) that ends on a character boundary (s valid). */
+size_t awsval__utf8_floor(const char *s, size_t n);
+/* The value of a hex digit, or -1. */
+static inline int awsval__hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Numbers without the locale (awsval_num.c)                                                */
+/* ---------------------------------------------------------------------------------------- */
+
+/* A number as JSON writes it, read exactly: sign, significant digits (no leading zeros; none
+ * for zero) and the decimal exponent of the last one. */
+typedef struct awsval__dec {
+    bool neg;
+    const char *digits;  /* points into the text; may contain a '.' to skip */
+    uint32_t ndigits;    /* significant digits (the '.' not counted) */
+    int64_t exp;         /* value = digits * 10^exp (saturated far beyond any double) */
+} awsval__dec;
+
+/* Reads JSON-number text (already validated by the tokenizer or checked by the caller). */
+void awsval__dec_read(const char *text, size_t len, awsval__dec *d);
+/* Whether JSON-number text is a valid number of the JSON grammar (for text from headers). */
+bool awsval__num_valid(const char *text, size_t len);
+/* The value of JSON-number text as an integer; false when it is not one (a fraction) or does
+ * not fit int64 (1.0 and 1e2 are integers). */
+bool awsval__dec_int(const awsval__dec *d, int64_t *out);
+/* The nearest double (or float, when as_float) to JSON-number text, as Java's parseDouble /
+ * parseFloat read it, whatever the process's locale. */
+double awsval__num_double(const char *text, size_t len, bool as_float);
+/* Writes a double as Java's Double.toString prints it ("2.0", "1.0E7", "NaN"); as_float: as
+ * Float.toString. */
+void awsval__out_java_double(awsval__out *o, double d, bool as_float);
+
+/* Lexical forms of typed values as the protocols write them (awsval_num.c). */
+/* RFC 3339 date-time: 2024-01-31T12:00:00(.123)?(Z|+01:00). */
+bool awsval__rfc3339(const char *p, size_t n);
+/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT". */
+bool awsval__http_date(const char *p, size_t n);
+/* Base64 (RFC 4648, standard alphabet, padding optional): the decoded length, or -1. */
+int64_t awsval__base64_len(const char *p, size_t n);
 
 /* ---------------------------------------------------------------------------------------- */
 /* The compiled model (awsval_model.c)                                                      */
 /* ---------------------------------------------------------------------------------------- */
-
-enum awsval__type {
-    AV_T_STRUCTURE = 1,
-    AV_T_LIST,
-    AV_T_MAP,
-    AV_T_STRING,
-    AV_T_BOOLEAN,
-    AV_T_BYTE,
-    AV_T_SHORT,
-    AV_T_INTEGER,
-    AV_T_LONG,
-    AV_T_FLOAT,
-    AV_T_DOUBLE,
-    AV_T_BIGINTEGER,
-    AV_T_BIGDECIMAL,
-    AV_T_TIMESTAMP,
-    AV_T_BLOB
-};
 
 /* Shape flags. */
 #define AV_SF_MIN        0x001u
@@ -129,9 +261,7 @@ enum awsval__type {
 #define AV_SF_HIDES      0x020u /* a sensitive value is reachable from here: never echo it */
 #define AV_SF_INT_ENUM   0x040u /* enum values are integers (Smithy intEnum) */
 #define AV_SF_FLOAT_RANGE 0x080u /* min/max are in fmin/fmax */
-
-/* Member locations (HTTP binding). */
-enum { AV_LOC_BODY = 0, AV_LOC_URI, AV_LOC_QUERY, AV_LOC_HEADER, AV_LOC_HEADERS, AV_LOC_PAYLOAD };
+#define AV_SF_SCALAR     0x100u /* string, number, boolean, timestamp, blob */
 
 /* A set of characters by Unicode general category (as documentation words it: "Unicode
  * letters, digits, white space and _ . : / = +"), with a table for ASCII. */
@@ -143,16 +273,16 @@ typedef struct awsval__charset {
 } awsval__charset;
 #define AV_BMP_WORDS (0x10000 / 64)
 
-/* A constraint stated by the documentation only (an overlay). */
+/* A constraint stated by the documentation only (an overlay), as data: the report layer
+ * words it. */
 typedef struct awsval__doc_rule {
-    uint32_t kind;     /* AWSVAL_KIND_LENGTH or AWSVAL_KIND_PATTERN */
     uint8_t form;      /* AV_DOC_* */
-    int64_t min, max;  /* LENGTH; -1 = no bound */
+    int64_t min, max;  /* AV_DOC_LENGTH; -1 = no bound */
+    uint32_t min_text, max_text;
     int32_t pattern;   /* AV_DOC_REGEX: index in model->patterns */
     uint32_t prefix, prefix_len; /* AV_DOC_PREFIX: the value must not begin with this */
     awsval__charset chars;       /* AV_DOC_CHARSET: every character must be in the set */
-    uint32_t also, also_len;     /* AV_DOC_CHARSET: its extra ASCII characters (to share sets) */
-    uint32_t message;  /* the constraint text (string offset) */
+    uint32_t message;  /* the overlay's own sentence for the rule (string offset; 0 = none) */
 } awsval__doc_rule;
 enum { AV_DOC_LENGTH = 1, AV_DOC_REGEX, AV_DOC_PREFIX, AV_DOC_CHARSET };
 
@@ -162,7 +292,7 @@ typedef struct awsval__shape {
     uint16_t flags;      /* AV_SF_* */
     int64_t min, max;    /* length bounds, or integer range */
     double fmin, fmax;   /* float range when AV_SF_FLOAT_RANGE */
-    uint32_t min_text, max_text; /* bounds as the model writes them (string offsets; 0 = none) */
+    uint32_t min_text, max_text; /* bounds as the service prints them (string offsets; 0 = none) */
     int32_t pattern;     /* index in model->patterns, or -1 */
     uint32_t enum_first, enum_count; /* into model->enums */
     uint32_t enum_text;  /* "[a, b]" without internal values (string offset) */
@@ -170,6 +300,7 @@ typedef struct awsval__shape {
     uint32_t table_first, table_mask;    /* structure: member hash table in model->mtable */
     int32_t target, value; /* list: member shape; map: key shape, value shape */
     uint32_t doc_first, doc_count; /* into model->docs */
+    uint32_t pos;        /* byte offset of its definition in the model document */
 } awsval__shape;
 
 typedef struct awsval__member {
@@ -181,6 +312,7 @@ typedef struct awsval__member {
     uint8_t sensitive;  /* the member or its target is sensitive, or hides one */
     uint8_t location;   /* AV_LOC_* */
     uint32_t location_name; /* string offset (0 = member name) */
+    uint32_t index;     /* its position in its structure (model order) */
 } awsval__member;
 
 /* Enum value: a string offset (length kept) or an integer. */
@@ -203,26 +335,35 @@ typedef struct awsval__pattern {
 typedef struct awsval__operation {
     uint32_t name;       /* string offset */
     int32_t input;       /* shape index or -1 */
+    int32_t payload;     /* the input's payload member (index in model->members), or -1 */
     uint32_t method, uri; /* string offsets */
     uint32_t method_len, path_len; /* the uri's path part ends at path_len (before any '?') */
+    uint32_t error;      /* the validation error code of this operation (profile; 0 = the
+                            service's) */
 } awsval__operation;
 
-/* How the service answers a validation failure, derived from the model once. */
+/* How the service answers a validation failure: derived from the model, then the profile. */
 typedef struct awsval__native {
-    uint8_t kind;           /* AV_NATIVE_* */
-    bool has_reason;        /* the ValidationException shape has a `reason` member */
-    bool field_path;        /* fieldList entries carry `path` (else `name`) */
+    uint8_t protocol;       /* AV_PROTO_* */
+    bool has_reason;        /* the error shape has a `reason` member */
+    bool field_path;        /* fieldList entries carry `path` (Smithy's framework) */
     bool has_field_list;
+    bool echo_values;       /* the service echoes values (IAM does not) */
+    bool echo_enums;        /* the service lists the enum's values */
     uint32_t reason_field;  /* member names as the model spells them (string offsets) */
     uint32_t reason_cannot_parse;  /* the enum value to use for parse errors (0 = none) */
     uint32_t reason_field_failed;
     uint32_t reason_unknown_op;
     uint32_t message_field, field_list_field;
-    uint32_t error_type;    /* header value / __type suffix (string offset) */
+    uint32_t error_type;    /* the error code (type header value, __type, query Code) */
+    uint32_t type_prefix;   /* awsJson __type namespace ("com.amazon.coral.validate#") or "" */
+    uint32_t body_prefix;   /* prefix of body member paths ("{operation}Input" form), or 0 */
+    uint32_t xml_namespace; /* query: the ErrorResponse xmlns */
     int status;
 } awsval__native;
 
-enum { AV_NATIVE_REST_JSON = 1, AV_NATIVE_AWS_JSON, AV_NATIVE_OTHER };
+enum { AV_PROTO_REST_JSON = 1, AV_PROTO_JSON, AV_PROTO_QUERY, AV_PROTO_EC2, AV_PROTO_REST_XML,
+       AV_PROTO_OTHER };
 
 struct awsval_model {
     awsval_alc alc;
@@ -254,11 +395,34 @@ struct awsval_model {
 
 #define AV_STR(m, off) ((m)->strings + (off))
 
+/* Hashes a member name (the model's tables and the checker's lookups agree on it). */
+static inline uint32_t awsval__hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (uint64_t)n, w = 0;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        w = (uint64_t)a << 32 | b;
+    } else if (n > 0) {
+        w = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[n / 2] << 8 |
+            (unsigned char)s[n - 1];
+    }
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
 /* Builds a model from botocore JSON; `service_name` (NULL: opts->service) names the service and
- * picks its built-in overlay. Copies the error out within err->size. (awsval_model.c) */
+ * picks its built-in overlay and profile. Copies the error out within err->size. */
 awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
                            awsval_model_err *err, const char *service_name);
-/* Copies an error made by the directory loader out within err->size. (awsval_model.c) */
+/* Fills a caller's error record (within its size) for failures outside a model document. */
 void awsval__err_set(awsval_model_err *out, awsval_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void awsval__err_vset(awsval_model_err *out, awsval_code code, const char *fmt, va_list ap)
@@ -272,121 +436,165 @@ int32_t awsval__find_operation(const awsval_model *m, const char *name, size_t l
 int32_t awsval__find_member(const awsval_model *m, const awsval__shape *s, const char *name,
                             size_t len, uint32_t hash);
 
-/* Embedded models (generated at build time: awsval_builtin_data.c). */
-typedef struct awsval__builtin {
-    const char *service;
-    const char *model;   /* service-2.json */
-    size_t model_len;
-    const char *overlay; /* overlay JSON or NULL */
-    size_t overlay_len;
-} awsval__builtin;
-extern const awsval__builtin awsval__builtins[];
-extern const size_t awsval__builtin_total;
+/* Embedded data (generated at build time: awsval_builtin_data.c). */
+typedef struct awsval__blob {
+    const char *name;  /* service */
+    const char *data;
+    size_t len;
+} awsval__blob;
+extern const awsval__blob awsval__builtin_models[], awsval__builtin_overlays[],
+    awsval__builtin_profiles[];
+extern const size_t awsval__builtin_models_count, awsval__builtin_overlays_count,
+    awsval__builtin_profiles_count;
 
 /* ---------------------------------------------------------------------------------------- */
-/* UTF-8 (awsval_unicode.c)                                                                 */
+/* Unicode character sets (awsval_unicode.c, the only user of utf8proc)                     */
 /* ---------------------------------------------------------------------------------------- */
 
-/* Validates UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF).
- * Returns the number of code points, or -1 with *bad set to the offset of the bad byte. */
-int64_t awsval__utf8_count(const char *s, size_t n, size_t *bad);
-/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80) per RFC 3629 table 3-7 (no
- * overlongs, no surrogates, nothing past U+10FFFF); returns its length or 0. Inline: it runs
- * once per non-ASCII code point of every request. */
-static inline size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n)
-{
-    unsigned c = s[i];
-    if (c >= 0xC2 && c <= 0xDF) return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (i + 2 >= n) return 0;
-        unsigned c1 = s[i + 1];
-        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80) ? 3 : 0;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (i + 3 >= n) return 0;
-        unsigned c1 = s[i + 1];
-        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) ? 4 : 0;
-    }
-    return 0;
-}
 /* The mask of Unicode general categories named by `name` ("L" = every letter, "Lu" = upper
- * case letters, ...), or 0 for an unknown name. (awsval_unicode.c) */
+ * case letters, ...), or 0 for an unknown name. */
 uint32_t awsval__category_mask(const char *name);
 /* Fills cs->ascii and the BMP bitmap `bmp` (AV_BMP_WORDS words) from its categories and `space`,
- * plus the extra ASCII characters `also`: a lookup per character while checking, instead of
- * utf8proc's two-level tables. */
+ * plus the extra ASCII characters `also`. */
 void awsval__charset_finish(awsval__charset *cs, uint64_t *bmp, const char *also, size_t also_len);
 /* Whether every character of s (valid UTF-8) is in cs, whose BMP bitmap is `bmp`. */
 bool awsval__charset_all(const awsval__charset *cs, const uint64_t *bmp, const char *s, size_t n);
-/* Decodes the JSON escape at p (a backslash) into dst at *n, advancing *n; *cp is the code
- * point. Returns the bytes read (2, 6 or 12), or 0 with *msg set (a constant) for an invalid
- * escape or a lone surrogate. Shared by the request scanner and the model reader. */
-size_t awsval__json_escape(const char *p, const char *end, char *dst, size_t *n, uint32_t *cp,
-                           const char **msg);
-/* Encodes cp as UTF-8 into out (4 bytes at least); returns the byte count. */
-size_t awsval__utf8_put(char *out, uint32_t cp);
 
 /* ---------------------------------------------------------------------------------------- */
-/* Checker contexts (awsval_check.c)                                                        */
+/* The check result: violations as data (awsval_check.c writes, awsval_result.c publishes)   */
 /* ---------------------------------------------------------------------------------------- */
 
-/* A recorded violation: strings are offsets into ctx->varena until the check finishes. */
-typedef struct awsval__viol {
-    awsval_violation v;
-    size_t pointer, aws_path, constraint, value; /* offsets in varena; value SIZE_MAX = NULL */
-    uint32_t shape_name;  /* string offset in the model */
-    int32_t shape;        /* shape index, or -1 */
-    int32_t pattern;      /* model pattern index or -1 */
-    uint32_t min_text, max_text; /* model string offsets (0 = none) */
-    uint8_t bounds;       /* 1 = the value is below min, 2 = above max */
-} awsval__viol;
+/* Why a parse-level violation (PARSE, LIMIT, OPERATION) was recorded: the report layer words it
+ * from this code and `arg`. */
+enum {
+    AV_WHY_NONE = 0,
+    /* JSON (the tokenizer's codes) */
+    AV_WHY_UNTERMINATED, AV_WHY_UTF8, AV_WHY_CONTROL, AV_WHY_ESCAPE, AV_WHY_U_ESCAPE,
+    AV_WHY_SURROGATE, AV_WHY_NUMBER, AV_WHY_LEADING_ZERO, AV_WHY_FRACTION, AV_WHY_EXPONENT,
+    AV_WHY_LITERAL, AV_WHY_VALUE, AV_WHY_KEY, AV_WHY_COLON, AV_WHY_OBJECT_NEXT, AV_WHY_ARRAY_NEXT,
+    AV_WHY_TRAILING, AV_WHY_CHAR, AV_WHY_EMPTY, AV_WHY_DUPLICATE, AV_WHY_DEPTH, AV_WHY_NOT_OBJECT,
+    /* limits */
+    AV_WHY_SIZE, AV_WHY_MEMORY,
+    /* HTTP */
+    AV_WHY_ROUTE, AV_WHY_MEDIA, AV_WHY_DUP_FIELD, AV_WHY_PAYLOAD_UTF8,
+    AV_WHY_COUNT
+};
 
-/* Path segment of the value being checked. */
-typedef struct awsval__seg {
+/* Echo forms: how a recorded value is printed as the service would print it. */
+enum { AV_ECHO_NONE = 0, AV_ECHO_TEXT, AV_ECHO_JSON };
+
+/* A recorded violation. Strings live in the context's result arena (`res`) by offset until the
+ * result is published; nothing points into the caller's input. */
+typedef struct awsval__rec {
+    uint8_t kind;         /* AWSVAL_KIND_* */
+    uint8_t source;       /* AWSVAL_SOURCE_* */
+    uint8_t bounds;       /* LENGTH/RANGE: 1 below min, 2 above max */
+    uint8_t why;          /* PARSE/LIMIT/OPERATION: AV_WHY_* */
+    uint8_t echo_form;    /* AV_ECHO_* */
+    uint8_t json_type;    /* TYPE: the JSON value's kind (AV_JT_*) */
+    uint16_t flags;       /* AWSVAL_VIOLATION_* */
+    int32_t shape;        /* the shape whose constraint failed, or -1 */
+    int32_t rule;         /* PATTERN/LIMIT: pattern index; DOCUMENTED: doc rule index; -1 */
+    uint32_t arg;         /* PARSE: a character or number for the wording */
+    uint32_t node;        /* its path node (0 = the root) */
+    uint32_t group;       /* 0, or the group of a list/map of scalars it belongs to */
+    int64_t actual;       /* LENGTH: length found; UNION: members set; else -1 */
+    size_t offset, length;       /* span in the input */
+    uint32_t echo, echo_len;     /* the value (AV_ECHO_TEXT: text; AV_ECHO_JSON: JSON) in res */
+    int32_t echo_shape;          /* AV_ECHO_JSON: the shape to print it as, or -1 */
+} awsval__rec;
+
+enum { AV_JT_NONE = 0, AV_JT_OBJECT, AV_JT_ARRAY, AV_JT_STRING, AV_JT_TRUE, AV_JT_FALSE,
+       AV_JT_NULL, AV_JT_INT, AV_JT_LONG, AV_JT_BIGINT, AV_JT_FRACTION };
+
+/* A node of the paths of recorded violations: made only when a violation needs it, shared by
+ * the violations below it. */
+typedef struct awsval__node {
+    uint32_t parent;      /* node index; 0 = the root */
     uint8_t kind;         /* AV_SEG_* */
-    bool redact;          /* a sensitive map key: written as "*" in paths */
-    const char *name;     /* member name or map key (stable for the check) */
-    size_t len;
-    uint32_t index;       /* list index, 0-based */
-} awsval__seg;
+    bool redact;          /* a key or name inside a sensitive value: printed "*" */
+    uint16_t depth;       /* segments from the root, itself included */
+    int32_t member;       /* AV_SEG_MEMBER: member index in the model, or -1 (unknown member) */
+    uint32_t index;       /* AV_SEG_INDEX: the list index, 0-based; AV_SEG_KEY: the entry's
+                             position in its map (JSON order) */
+    uint32_t text, text_len; /* an unknown member's name or a map key, in res */
+} awsval__node;
 enum { AV_SEG_MEMBER = 1, AV_SEG_KEY, AV_SEG_INDEX };
 
-/* A list item's span and structural hash, for uniqueItems. */
+/* A list or map of scalars with failing items: the service reports it once, at itself. */
+typedef struct awsval__group {
+    uint32_t node;        /* the list or map */
+    uint16_t role;        /* AWSVAL_VIOLATION_LIST_MEMBER, _MAP_KEY or _MAP_VALUE */
+    bool hidden;          /* sensitive: not echoed */
+    int32_t shape;        /* the list or map shape */
+    int32_t item;         /* the items' (keys', values') shape */
+    uint32_t echo, echo_len; /* the whole list or map as JSON (or Java text when text), in res */
+    uint8_t echo_form;
+} awsval__group;
+
+/* The published form of a violation (the strings, made on first use). */
+typedef struct awsval__pub {
+    awsval_violation v;
+    bool done;
+} awsval__pub;
+
+/* ---------------------------------------------------------------------------------------- */
+/* Wording (awsval_report.c, awsval_echo.c): the only places that write what a service says   */
+/* ---------------------------------------------------------------------------------------- */
+
+/* Writes a recorded value as the service prints it (Java's toString of the value read into the
+ * member's type: strings bare, lists "[a, b]", maps "{k=v}", doubles "2.0"). `shape` is the
+ * value's shape, or -1 (printed as JSON reads). Tolerates text cut short by the echo budget. */
+void awsval__echo_java(awsval__out *o, const awsval_model *m, int32_t shape, const char *json,
+                       size_t len);
+
+/* The strings of a published violation, written by the report layer into `o`. */
+void awsval__report_pointer(awsval__out *o, const awsval_ctx *c, const awsval__rec *r);
+void awsval__report_aws_path(awsval__out *o, const awsval_ctx *c, const awsval__rec *r);
+void awsval__report_constraint(awsval__out *o, const awsval_ctx *c, const awsval__rec *r);
+/* The echoed value, or false when the service does not echo it. */
+bool awsval__report_value(awsval__out *o, const awsval_ctx *c, const awsval__rec *r);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Checker contexts                                                                         */
+/* ---------------------------------------------------------------------------------------- */
+
+/* A key kept for duplicate detection: offset and length of its text, in the input or (flag
+ * AV_KEY_TEXT) in the context's text scratch. */
+typedef struct awsval__keyref {
+    uint32_t off, len;
+    uint32_t raw;         /* offset of the key's opening quote in the input */
+} awsval__keyref;
+#define AV_KEY_TEXT 0x80000000u /* in len: the text is in ctx->text */
+
+/* A list item's span (offsets in the input), for uniqueItems. */
 typedef struct awsval__item {
-    const char *start, *end;
-    uint64_t hash;
+    uint32_t start, end;
 } awsval__item;
 
 /* A member value bound from the HTTP request (label, query parameter, header): a string, one
- * per list item or map entry. (awsval_http.c -> awsval_check.c) */
+ * per list item or map entry. */
 typedef struct awsval__bound {
     int32_t member;       /* member of the input structure */
     const char *key;      /* map entries (query map, prefix headers): the key; else NULL */
     size_t key_len;
     const char *val;      /* the decoded value */
     size_t val_len;
-    uint8_t loc;          /* AV_LOC_URI, AV_LOC_QUERY, AV_LOC_HEADER, AV_LOC_HEADERS */
+    uint8_t loc;          /* AV_LOC_* */
 } awsval__bound;
 
-/* Checks operation `op`'s input from an HTTP request: `body` holds the body members (or the
- * payload member), `bound` the members bound elsewhere, grouped by member. Members that the
- * model binds elsewhere are ignored in the body, and unknown members are ignored. */
-awsval_code awsval__check_bound(awsval_ctx *c, const awsval_model *m, int32_t op, const char *body,
-                                size_t len, const awsval__bound *bound, size_t nbound);
-
-/* Records that an HTTP request could not be routed (AV_HTTP_ROUTE) or read (AV_HTTP_MEDIA). */
-awsval_code awsval__fail_http(awsval_ctx *c, const awsval_model *m, uint8_t why, int32_t op);
-
-/* Duplicate-key table entry. */
-typedef struct awsval__keyent {
-    uint32_t gen;
-    uint32_t object;
-    uint32_t hash;
+/* One open value on the path being checked. */
+typedef struct awsval__seg {
+    uint8_t kind;         /* AV_SEG_* */
+    bool redact;          /* inside a sensitive value: its key or name is printed "*" */
+    bool in_text;         /* the name is in ctx->text at text_off (it may move) */
+    int32_t member;       /* AV_SEG_MEMBER: member index, or -1 (a member the model lacks) */
+    const char *name;     /* an unknown member's name or a map key, when stable */
+    uint32_t text_off;
     uint32_t len;
-    const char *key;
-} awsval__keyent;
+    uint32_t index;       /* AV_SEG_INDEX: list index; AV_SEG_KEY: entry position */
+    uint32_t node;        /* its path node once made, else 0 */
+} awsval__seg;
 
 struct awsval_ctx {
     awsval_alc alc;         /* = mem.alc: every allocation of the context is counted */
@@ -395,39 +603,44 @@ struct awsval_ctx {
     awsval_ctx_opts opts;
     uint32_t flags;         /* of the check running or last run */
     awsval__regex_scratch *rx;
-    /* scratch, sized at the start of a check so pointers into it stay stable during it */
-    char *text;             /* unescaped strings and keys: a stack */
-    size_t text_cap;
-    awsval__keyent *keys;   /* open-addressed; generation-stamped so it is never cleared */
-    size_t keys_cap;        /* a power of two */
-    uint32_t gen;
-    awsval__seg *path;      /* max_depth + 2 segments */
-    uint64_t *seen;         /* required-member bitsets, a stack */
+
+    /* scratch, grown on demand by what inputs hold, released by trim */
+    awsval__buf text;       /* unescaped strings and keys, a stack */
+    awsval__keyref *keys;   /* keys of open objects that are not known members, a stack */
+    size_t keys_cap;
+    uint64_t *seen;         /* required-member bitsets of open structures, a stack */
     size_t seen_cap;
-    struct awsval__item *items; /* list items of open uniqueItems lists, a stack */
+    awsval__item *items;    /* items of open uniqueItems lists, a stack */
     size_t items_cap;
-    /* result */
-    awsval__viol *viols;
-    size_t viol_count, viol_total;
-    awsval__buf varena;
-    const awsval_model *model; /* of the last check; NULL = none ran */
-    bool parse_failed;
-    bool type_failed;
-    bool limit_hit;
-    /* HTTP checks */
-    uint8_t http_fail;      /* AV_HTTP_*: the request was not routed or not readable */
-    int32_t op;             /* the operation routed to, or -1 */
-    awsval__buf hbuf;       /* decoded labels, query values and the bound list */
+    awsval__buf eq;         /* uniqueItems canonical forms */
+    awsval__bound *bound;   /* HTTP: the bound members */
+    size_t bound_cap;
+    awsval__buf hbuf;       /* HTTP: decoded labels, keys and values */
+
+    /* baseline (made by awsval_ctx_create) */
+    awsval__seg *path;      /* max_depth + 2 segments */
+    awsval__rec *recs;      /* max_violations */
+    awsval__pub *pubs;      /* max_violations */
+    awsval__group *groups;  /* max_violations + 1 (0 unused) */
+    uint32_t *order;        /* max_violations: the service's order of the records */
+
+    /* the result */
+    const awsval_model *model; /* of the last check; NULL = none ran (or trimmed) */
+    int32_t op;             /* the operation checked or routed to, or -1 */
+    size_t rec_count, rec_total;
+    size_t units;           /* errors as the service counts them (a group is one) */
+    uint32_t group_count;
+    awsval__node *nodes;    /* path nodes; [0] is the root */
+    size_t node_count, node_cap;
+    awsval__buf res;        /* the result's strings: names, keys, echoes; then published text */
+    size_t echo_budget;     /* bytes of echo still allowed in this result */
+    uint8_t failed;         /* AV_FAIL_*: what decides the answer beyond plain violations */
+    bool http;              /* the last check was an HTTP check */
+    size_t pub_mark;        /* res.len when the check ended: published text goes after */
+    bool published;         /* the kept violations have been worded (awsval_ctx_violation) */
 };
-enum { AV_HTTP_ROUTE = 1, AV_HTTP_MEDIA };
-
-/* The constraint as Coral words it ("Member must ..."). (awsval_report.c) */
-void awsval__aws_constraint(awsval__out *o, const awsval_model *m, const awsval__viol *v);
-/* "a string", "an integer", ...: the type a TYPE violation expected. (awsval_check.c) */
-const char *awsval__type_word(uint8_t type);
-
-/* Renders the value at json[0..len) (already validated) as a Java toString would print it:
- * strings bare, arrays "[a, b]", objects "{k=v}". (awsval_report.c) */
-void awsval__java_text(awsval__out *o, const char *json, size_t len);
+/* The answer's class, from the most decisive violation. */
+enum { AV_FAIL_NONE = 0, AV_FAIL_PARSE, AV_FAIL_TYPE, AV_FAIL_LIMIT, AV_FAIL_ROUTE, AV_FAIL_MEDIA,
+       AV_FAIL_SIZE };
 
 #endif

@@ -1,11 +1,6 @@
-/* The model document reader: strict RFC 8259 into an arena-allocated tree. */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "awsval_internal.h"
+/* The model document reader: the shared tokenizer's tokens into an arena-allocated tree. */
 #include "awsval_json.h"
+#include "awsval_scan.h"
 
 #define JV_MAX_DEPTH 512
 
@@ -69,19 +64,20 @@ const jv *awsval__jv_get(const jv *obj, const char *key)
 
 typedef struct parser {
     jv_doc *d;
-    const char *start, *p, *end;
-    awsval__buf stack; /* children of the open containers */
-    const char *err;
-    const char *err_at;
+    awsval__scan sc;
+    awsval__buf text;   /* unescaped strings, before they are copied into the arena */
+    awsval__buf stack;  /* children of the open containers */
+    awsval__buf keys;   /* keyrefs of the open objects, for duplicates */
+    const char *msg;    /* a reason beyond the tokenizer's */
+    size_t msg_at;
     bool nomem;
-    char dup[96]; /* the message for a duplicate key, which names it */
 } parser;
 
-static bool perr(parser *ps, const char *at, const char *msg)
+static bool fail(parser *ps, size_t at, const char *msg)
 {
-    if (!ps->err) {
-        ps->err = msg;
-        ps->err_at = at;
+    if (!ps->msg && !ps->sc.err) {
+        ps->msg = msg;
+        ps->msg_at = at;
     }
     return false;
 }
@@ -89,264 +85,183 @@ static bool perr(parser *ps, const char *at, const char *msg)
 static bool oom(parser *ps)
 {
     ps->nomem = true;
-    return perr(ps, ps->p, "out of memory");
+    return false;
 }
 
-static void skip_ws(parser *ps)
+/* Copies a scanned string into the arena, NUL-terminated; models have no use for a NUL inside. */
+static bool keep_string(parser *ps, const awsval__str *st, const char **out)
 {
-    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
-        ps->p++;
-}
-
-/* Reads the string at ps->p ('"') into the arena. */
-static bool read_string(parser *ps, const char **out, size_t *out_len)
-{
-    const char *q = ps->p + 1, *open = ps->p;
-    const char *close = q;
-    while (close < ps->end && *close != '"') close += (*close == '\\' && close + 1 < ps->end) ? 2 : 1;
-    if (close >= ps->end) return perr(ps, open, "unterminated string");
-    char *dst = arena(ps->d, (size_t)(close - q) + 1);
+    if (memchr(st->s, '\0', st->len)) return fail(ps, st->raw_off, "a NUL character in a string");
+    char *dst = arena(ps->d, st->len + 1);
     if (!dst) return oom(ps);
-    size_t n = 0;
-    while (q < close) {
-        unsigned char c = (unsigned char)*q;
-        if (c < 0x20) return perr(ps, q, "control character in string");
-        if (c >= 0x80) {
-            size_t k = awsval__utf8_seq((const unsigned char *)q, 0, (size_t)(close - q));
-            if (!k) return perr(ps, q, "invalid UTF-8 in string");
-            memcpy(dst + n, q, k);
-            n += k;
-            q += k;
-            continue;
-        }
-        if (c != '\\') {
-            dst[n++] = (char)c;
-            q++;
-            continue;
-        }
-        const char *msg;
-        uint32_t cp;
-        size_t used = awsval__json_escape(q, close, dst, &n, &cp, &msg);
-        if (!used) return perr(ps, q, msg);
-        /* Names are C strings; a model has no use for NUL. */
-        if (cp == 0) return perr(ps, q, "\\u0000 is not allowed in a model");
-        q += used;
-    }
-    dst[n] = '\0';
+    memcpy(dst, st->s, st->len);
+    dst[st->len] = '\0';
     *out = dst;
-    *out_len = n;
-    ps->p = close + 1;
+    if (st->copied) ps->text.len = st->text_off; /* pop the unescaped text */
     return true;
-}
-
-static bool read_number(parser *ps, jv *v)
-{
-    const char *p = ps->p, *e = ps->end, *s = p;
-    if (p < e && *p == '-') p++;
-    if (p >= e || *p < '0' || *p > '9') return perr(ps, s, "invalid number");
-    if (*p == '0' && p + 1 < e && p[1] >= '0' && p[1] <= '9') return perr(ps, s, "leading zero in number");
-    while (p < e && *p >= '0' && *p <= '9') p++;
-    bool integral = true;
-    if (p < e && *p == '.') {
-        p++;
-        if (p >= e || *p < '0' || *p > '9') return perr(ps, p, "digit expected after decimal point");
-        while (p < e && *p >= '0' && *p <= '9') p++;
-        integral = false;
-    }
-    if (p < e && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < e && (*p == '+' || *p == '-')) p++;
-        if (p >= e || *p < '0' || *p > '9') return perr(ps, p, "digit expected in exponent");
-        while (p < e && *p >= '0' && *p <= '9') p++;
-        integral = false;
-    }
-    char buf[64];
-    size_t n = (size_t)(p - s);
-    if (n >= sizeof buf) return perr(ps, s, "number too long for a model");
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    ps->p = p;
-    if (integral) {
-        char *end;
-        errno = 0;
-        long long i = strtoll(buf, &end, 10);
-        if (errno == 0) {
-            v->type = JV_INT;
-            v->u.i = i;
-            return true;
-        }
-    }
-    v->type = JV_REAL;
-    v->u.d = strtod(buf, NULL);
-    return true;
-}
-
-static int cmp_member(const void *a, const void *b)
-{
-    const jv_member *x = *(const jv_member *const *)a, *y = *(const jv_member *const *)b;
-    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-    int c = memcmp(x->key, y->key, n);
-    return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
-}
-
-static bool duplicate(parser *ps, const jv_member *m, const char *at)
-{
-    snprintf(ps->dup, sizeof ps->dup, "duplicate key \"%.*s\" in the object",
-             m->key_len > 60 ? 60 : (int)m->key_len, m->key);
-    return perr(ps, at, ps->dup);
-}
-
-/* Duplicate keys: pairwise for small objects, by sorting pointers for large ones. */
-static bool check_duplicates(parser *ps, const jv_member *ms, size_t n, const char *at)
-{
-    if (n <= 8) {
-        for (size_t i = 0; i < n; i++)
-            for (size_t k = i + 1; k < n; k++)
-                if (ms[i].key_len == ms[k].key_len && memcmp(ms[i].key, ms[k].key, ms[i].key_len) == 0)
-                    return duplicate(ps, &ms[i], at);
-        return true;
-    }
-    const jv_member **idx = awsval__malloc(&ps->d->alc, n * sizeof *idx);
-    if (!idx) return oom(ps);
-    for (size_t i = 0; i < n; i++) idx[i] = &ms[i];
-    qsort(idx, n, sizeof *idx, cmp_member);
-    const jv_member *dup = NULL;
-    for (size_t i = 1; i < n && !dup; i++)
-        if (cmp_member(&idx[i - 1], &idx[i]) == 0) dup = idx[i];
-    awsval__free(&ps->d->alc, idx);
-    return dup ? duplicate(ps, dup, at) : true;
 }
 
 static bool read_value(parser *ps, jv *v, unsigned depth);
 
-/* Moves the top `n` children (of `size` bytes each) from the stack into the arena. */
+/* Moves the children pushed since `mark` into the arena. */
 static void *take_children(parser *ps, size_t mark, size_t size, size_t *n)
 {
     *n = (ps->stack.len - mark) / size;
-    void *dst = NULL;
-    if (*n) {
-        dst = arena(ps->d, *n * size);
-        if (!dst) {
-            oom(ps);
-            return NULL;
-        }
-        memcpy(dst, ps->stack.data + mark, *n * size);
-    }
+    void *arr = arena(ps->d, *n ? *n * size : 1);
+    if (!arr) return NULL;
+    if (*n) memcpy(arr, ps->stack.data + mark, *n * size);
     ps->stack.len = mark;
-    return dst;
+    return arr;
+}
+
+/* Fails on a key of ms[0..n) equal to an earlier one, by the shared detector (the keys are
+ * copied side by side first: their arena copies are not in one block). */
+static bool check_keys(parser *ps, const jv_member *ms, size_t n)
+{
+    awsval__buf all = {0};
+    ps->keys.len = 0;
+    bool ok = awsval__buf_reserve(&ps->keys, &ps->d->alc, n * sizeof(awsval__keyref));
+    awsval__keyref *refs = (awsval__keyref *)(void *)ps->keys.data;
+    for (size_t i = 0; ok && i < n; i++) {
+        refs[i].off = (uint32_t)all.len;
+        refs[i].len = (uint32_t)ms[i].key_len | AV_KEY_TEXT;
+        ok = awsval__buf_put(&all, &ps->d->alc, ms[i].key, ms[i].key_len);
+    }
+    long dup = ok ? awsval__keys_duplicate(refs, n, "", all.data) : -1;
+    size_t at = 0;
+    if (dup >= 0) {
+        /* The second of the two in document order. */
+        const char *kt = all.data + refs[dup].off;
+        size_t kl = refs[dup].len & ~AV_KEY_TEXT, seen = 0;
+        for (size_t i = 0; i < n && !at; i++)
+            if (ms[i].key_len == kl && memcmp(ms[i].key, kt, kl) == 0 && seen++) at = ms[i].key_pos;
+    }
+    awsval__buf_free(&all, &ps->d->alc);
+    if (!ok) return oom(ps);
+    return dup < 0 || fail(ps, at, "duplicate key");
 }
 
 static bool read_container(parser *ps, jv *v, unsigned depth)
 {
-    bool obj = *ps->p == '{';
-    const char *open = ps->p;
-    if (depth >= JV_MAX_DEPTH) return perr(ps, open, "nesting too deep");
-    size_t mark = ps->stack.len, size = obj ? sizeof(jv_member) : sizeof(jv);
-    ps->p++;
-    skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == (obj ? '}' : ']')) {
-        ps->p++;
-    } else {
+    awsval__scan *s = &ps->sc;
+    bool obj = *s->p == '{';
+    if (depth >= JV_MAX_DEPTH) return awsval__scan_fail(s, AV_WHY_DEPTH, s->p, JV_MAX_DEPTH);
+    s->p++;
+    size_t mark = ps->stack.len;
+    if (!awsval__scan_take(s, obj ? '}' : ']')) {
         for (;;) {
-            jv_member m;
-            memset(&m, 0, sizeof m);
             if (obj) {
-                if (ps->p >= ps->end || *ps->p != '"') return perr(ps, ps->p, "object key (a string) expected");
-                if (!read_string(ps, &m.key, &m.key_len)) return false;
-                skip_ws(ps);
-                if (ps->p >= ps->end || *ps->p != ':') return perr(ps, ps->p, "':' expected");
-                ps->p++;
+                jv_member m = {0};
+                awsval__str k;
+                if (!awsval__scan_key(s, &k)) return false;
+                m.key_pos = k.raw_off;
+                m.key_len = k.len;
+                if (!keep_string(ps, &k, &m.key)) return false;
+                if (!read_value(ps, &m.val, depth + 1)) return false;
+                if (!awsval__buf_put(&ps->stack, &ps->d->alc, &m, sizeof m)) return oom(ps);
+            } else {
+                jv item;
+                if (!read_value(ps, &item, depth + 1)) return false;
+                if (!awsval__buf_put(&ps->stack, &ps->d->alc, &item, sizeof item)) return oom(ps);
             }
-            jv item;
-            if (!read_value(ps, &item, depth + 1)) return false;
-            m.val = item;
-            if (!awsval__buf_put(&ps->stack, &ps->d->alc, obj ? (void *)&m : (void *)&item, size))
-                return oom(ps);
-            skip_ws(ps);
-            if (ps->p < ps->end && *ps->p == ',') {
-                ps->p++;
-                skip_ws(ps);
-                continue;
-            }
-            if (ps->p < ps->end && *ps->p == (obj ? '}' : ']')) {
-                ps->p++;
-                break;
-            }
-            return perr(ps, ps->p, obj ? "',' or '}' expected" : "',' or ']' expected");
+            int r = awsval__scan_next(s, obj ? '}' : ']');
+            if (r < 0) return false;
+            if (r == 0) break;
         }
     }
     size_t n;
-    void *children = take_children(ps, mark, size, &n);
-    if (n && !children) return false;
+    void *children = take_children(ps, mark, obj ? sizeof(jv_member) : sizeof(jv), &n);
+    if (!children) return oom(ps);
     v->type = obj ? JV_OBJECT : JV_ARRAY;
     v->len = n;
-    if (obj) {
-        v->u.members = children;
-        return check_duplicates(ps, children, n, open);
-    }
-    v->u.items = children;
+    if (obj) v->u.members = children;
+    else v->u.items = children;
+    if (obj && n > 1 && !check_keys(ps, children, n)) return false;
     return true;
 }
 
 static bool read_value(parser *ps, jv *v, unsigned depth)
 {
-    skip_ws(ps);
+    awsval__scan *s = &ps->sc;
+    awsval__scan_ws(s);
     memset(v, 0, sizeof *v);
-    if (ps->p >= ps->end) return perr(ps, ps->p, "value expected");
-    switch (*ps->p) {
+    v->pos = (size_t)(s->p - s->start);
+    if (s->p >= s->end) return awsval__scan_fail(s, AV_WHY_VALUE, s->p, 0);
+    switch (*s->p) {
     case '{':
     case '[':
         return read_container(ps, v, depth);
-    case '"':
+    case '"': {
+        awsval__str st;
+        if (!awsval__scan_string(s, &st)) return false;
         v->type = JV_STRING;
-        return read_string(ps, &v->u.s, &v->len);
-    case 't':
-    case 'f':
-    case 'n': {
-        static const struct { const char *w; size_t n; uint8_t t; } lits[] = {
-            {"true", 4, JV_TRUE}, {"false", 5, JV_FALSE}, {"null", 4, JV_NULL}};
-        for (size_t i = 0; i < 3; i++) {
-            if ((size_t)(ps->end - ps->p) >= lits[i].n && memcmp(ps->p, lits[i].w, lits[i].n) == 0) {
-                ps->p += lits[i].n;
-                v->type = lits[i].t;
-                return true;
-            }
-        }
-        return perr(ps, ps->p, "invalid literal");
+        v->len = st.len;
+        return keep_string(ps, &st, &v->u.s);
     }
-    default:
-        return read_number(ps, v);
+    case 't':
+        v->type = JV_TRUE;
+        return awsval__scan_literal(s, "true", 4);
+    case 'f':
+        v->type = JV_FALSE;
+        return awsval__scan_literal(s, "false", 5);
+    case 'n':
+        v->type = JV_NULL;
+        return awsval__scan_literal(s, "null", 4);
+    default: {
+        if (*s->p != '-' && (*s->p < '0' || *s->p > '9'))
+            return awsval__scan_fail(s, AV_WHY_CHAR, s->p, (unsigned char)*s->p);
+        awsval__num n;
+        if (!awsval__scan_number(s, &n)) return false;
+        char *t = arena(ps->d, n.len + 1);
+        if (!t) return oom(ps);
+        memcpy(t, n.raw, n.len);
+        t[n.len] = '\0';
+        v->type = JV_NUMBER;
+        v->num = t;
+        v->len = n.len;
+        v->is_int = n.fits;
+        v->u.i = n.i;
+        return true;
+    }
     }
 }
 
-/* ------------------------------------------------------------------- entry (Internal) */
-
 jv_doc *awsval__jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos,
-                 char *msg, size_t msgcap, bool *nomem)
+                         const char **msg, bool *nomem)
 {
-    *pos = 0;
-    if (msgcap) msg[0] = '\0';
     *nomem = false;
-    jv_doc *d = awsval__calloc(alc, 1, sizeof *d);
+    *msg = NULL;
+    *pos = 0;
+    awsval_alc a;
+    awsval__alc_init(&a, alc);
+    jv_doc *d = awsval__calloc(&a, 1, sizeof *d);
     if (!d) {
-        snprintf(msg, msgcap, "out of memory");
         *nomem = true;
+        *msg = "out of memory";
         return NULL;
     }
-    d->alc = *alc;
-    parser ps = {.d = d, .start = text, .p = text, .end = text + len};
+    d->alc = a;
+    parser ps = {.d = d};
+    awsval__scan_init(&ps.sc, text, len, &ps.text, &d->alc);
     bool ok = read_value(&ps, &d->root, 0);
     if (ok) {
-        skip_ws(&ps);
-        if (ps.p < ps.end) ok = perr(&ps, ps.p, "trailing characters after the JSON value");
+        awsval__scan_ws(&ps.sc);
+        if (ps.sc.p < ps.sc.end) ok = awsval__scan_fail(&ps.sc, AV_WHY_TRAILING, ps.sc.p, 0);
     }
-    awsval__buf_free(&ps.stack, alc);
-    if (!ok) {
-        *pos = (size_t)(ps.err_at - text);
-        snprintf(msg, msgcap, "%s", ps.err);
-        *nomem = ps.nomem;
-        awsval__jv_free(d);
-        return NULL;
+    awsval__buf_free(&ps.stack, &d->alc);
+    awsval__buf_free(&ps.keys, &d->alc);
+    awsval__buf_free(&ps.text, &d->alc);
+    if (ok) return d;
+    if (ps.nomem || ps.sc.nomem) {
+        *nomem = true;
+        *msg = "out of memory";
+    } else if (ps.sc.err) {
+        *msg = awsval__why_text(ps.sc.err);
+        *pos = ps.sc.err_off;
+    } else {
+        *msg = ps.msg;
+        *pos = ps.msg_at;
     }
-    return d;
+    awsval__jv_free(d);
+    return NULL;
 }

@@ -1,19 +1,15 @@
-/* botocore service-2.json -> compiled, immutable model; overlays; embedded models.
+/* botocore service-2.json -> compiled, immutable model; overlays; answer profiles; embedded
+ * models.
  *
- * Models are read once at start-up, so this module uses jansson for the document and spends
- * its effort on a layout that makes checking cheap: flat arrays, member hash tables, each
- * distinct pattern compiled (and JIT-compiled) once. */
-#define _POSIX_C_SOURCE 200809L
-#include <errno.h>
-#include <strings.h>
-#include <float.h>
-#include <inttypes.h>
+ * Models are read once at start-up, into a tree (awsval_json.c) whose nodes keep their byte
+ * offsets, so every error names the shape or operation and points into the document. The
+ * effort goes into a layout that makes checking cheap: flat arrays, member hash tables, each
+ * distinct pattern compiled (and JIT-compiled) once, and the service's answer decided here,
+ * once, from the model and its profile. Nothing here writes a sentence of an answer. */
 #include <math.h>
 #include <stddef.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "awsval_internal.h"
 #include "awsval_json.h"
@@ -23,7 +19,7 @@
 typedef struct builder {
     awsval_model *m;
     awsval__buf strings;
-    awsval__buf shapes, members, mtable, enums, patterns, docs, ops, bmp;
+    awsval__buf shapes, members, enums, patterns, docs, ops, bmp;
     const char **names;  /* shape names, sorted, for lookup while building */
     int32_t *name_index; /* shape index of names[i] */
     uint32_t flags;
@@ -39,7 +35,7 @@ static bool fail(builder *b, awsval_code code, size_t pos, const char *fmt, ...)
     if (b->err && b->err->code == AWSVAL_OK) {
         b->err->code = code;
         b->err->pos = pos;
-        b->err->doc = pos ? b->doc : AWSVAL_ERRDOC_NONE;
+        b->err->doc = code == AWSVAL_NOMEM ? AWSVAL_ERRDOC_NONE : b->doc;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(b->err->message, sizeof b->err->message, fmt, ap);
@@ -81,19 +77,14 @@ static void *push(builder *b, awsval__buf *arr, size_t size)
 #define ARR(buf, T) ((T *)(void *)(buf).data) /* allocator memory: aligned for any T */
 #define LEN(buf, T) ((uint32_t)((buf).len / sizeof(T)))
 
-/* Shortest decimal text that reads back as d: the model's "2.2" prints as 2.2, not
- * 2.2000000000000002. */
-static void number_text(char *out, size_t cap, const jv *v)
+static bool ascii_ieq(const char *a, const char *b)
 {
-    if (jv_is(v, JV_INT)) {
-        snprintf(out, cap, "%" PRId64, (int64_t)jv_int(v));
-        return;
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+        if (x != y) return false;
     }
-    double d = jv_num(v);
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(out, cap, "%.*g", prec, d);
-        if (strtod(out, NULL) == d) return;
-    }
+    return *a == *b;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -120,13 +111,15 @@ static bool target_of(builder *b, const jv *ref, const char *owner, const char *
 {
     const jv *s = awsval__jv_get(ref, "shape");
     if (!jv_is(s, JV_STRING))
-        return fail(b, AWSVAL_MODEL, 0, "%s: %s has no \"shape\" reference", owner, what);
+        return fail(b, AWSVAL_MODEL, jv_pos(ref), "%s: %s has no \"shape\" reference", owner, what);
     *out = lookup(b, jv_str(s));
     if (*out < 0)
-        return fail(b, AWSVAL_MODEL, 0, "%s: %s references unknown shape '%s'", owner, what,
-                    jv_str(s));
+        return fail(b, AWSVAL_MODEL, jv_pos(s), "%s: %s references unknown shape '%s'", owner,
+                    what, jv_str(s));
     return true;
 }
+
+/* ----------------------------------------------------------------------- patterns (Private) */
 
 /* Recognises `^?[class]QUANT$?` in Java syntax (no nested classes, intersections, quoting or
  * lazy/possessive quantifiers). Sets the quantifier's bounds. */
@@ -156,27 +149,31 @@ static bool single_class(const char *p, uint32_t *qmin, uint32_t *qmax)
     }
     i++;
     char q = p[i++];
-    if (q == '*') { *qmin = 0; *qmax = UINT32_MAX; }
-    else if (q == '+') { *qmin = 1; *qmax = UINT32_MAX; }
-    else if (q == '?') { *qmin = 0; *qmax = 1; }
+    /* Quantifier bounds, read digit by digit (no strtoul: nothing here depends on a locale). */
+    uint64_t lo = 0, hi = 0;
+    if (q == '*') { lo = 0; hi = UINT32_MAX; }
+    else if (q == '+') { lo = 1; hi = UINT32_MAX; }
+    else if (q == '?') { lo = 0; hi = 1; }
     else if (q == '{') {
-        char *e;
-        unsigned long lo = strtoul(p + i, &e, 10), hi = lo;
-        if (e == p + i || lo > 100000) return false;
-        if (*e == ',') {
-            const char *h = e + 1;
-            hi = strtoul(h, &e, 10);
-            if (e == h) hi = UINT32_MAX;
+        size_t k = i;
+        while (p[i] >= '0' && p[i] <= '9' && lo <= 100000) lo = lo * 10 + (uint64_t)(p[i++] - '0');
+        if (i == k || lo > 100000) return false;
+        hi = lo;
+        if (p[i] == ',') {
+            k = ++i;
+            hi = 0;
+            while (p[i] >= '0' && p[i] <= '9' && hi <= UINT32_MAX) hi = hi * 10 + (uint64_t)(p[i++] - '0');
+            if (i == k) hi = UINT32_MAX;
         }
-        if (*e != '}' || hi < lo) return false;
-        i = (size_t)(e + 1 - p);
-        *qmin = (uint32_t)lo;
-        *qmax = hi > UINT32_MAX ? UINT32_MAX : (uint32_t)hi;
+        if (p[i] != '}' || hi < lo) return false;
+        i++;
     } else {
         return false;
     }
     if (p[i] == '?' || p[i] == '+') return false;
     if (p[i] == '$') i++;
+    *qmin = (uint32_t)lo;
+    *qmax = hi > UINT32_MAX ? UINT32_MAX : (uint32_t)hi;
     return p[i] == '\0';
 }
 
@@ -204,8 +201,9 @@ static void fast_path(builder *b, awsval__pattern *pat, const char *src)
     pat->qmax = qmax;
 }
 
-/* Adds a pattern (deduplicated by text and mode); returns its index or -1. */
-static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const char *owner)
+/* Adds a pattern (deduplicated by text and mode); returns its index or -1. `pos` is where the
+ * pattern's JSON string is in the document being read. */
+static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const char *owner, size_t pos)
 {
     awsval__pattern *ps = ARR(b->patterns, awsval__pattern);
     uint32_t n = LEN(b->patterns, awsval__pattern);
@@ -230,8 +228,8 @@ static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const cha
     if (!re) {
         /* awsval__regex_compile says exactly "out of memory" when an allocation failed. */
         if (strcmp(msg, "out of memory") == 0) NOMEM(b);
-        else fail(b, AWSVAL_MODEL, erroff, "shape '%s': pattern '%s' does not compile: %s", owner,
-                  src, msg);
+        else fail(b, AWSVAL_MODEL, pos, "%s: pattern '%s' does not compile: %s at offset %zu",
+                  owner, src, msg, erroff);
         return -1;
     }
     awsval__pattern *p = push(b, &b->patterns, sizeof *p);
@@ -247,48 +245,41 @@ static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const cha
 
 /* ------------------------------------------------------------- shapes and members (Private) */
 
-static const struct { const char *name; uint8_t type; } type_names[] = {
-    {"structure", AV_T_STRUCTURE}, {"list", AV_T_LIST},         {"map", AV_T_MAP},
-    {"string", AV_T_STRING},       {"boolean", AV_T_BOOLEAN},   {"byte", AV_T_BYTE},
-    {"short", AV_T_SHORT},         {"integer", AV_T_INTEGER},   {"long", AV_T_LONG},
-    {"float", AV_T_FLOAT},         {"double", AV_T_DOUBLE},     {"bigInteger", AV_T_BIGINTEGER},
-    {"biginteger", AV_T_BIGINTEGER}, {"bigdecimal", AV_T_BIGDECIMAL},
-    {"bigDecimal", AV_T_BIGDECIMAL}, {"timestamp", AV_T_TIMESTAMP}, {"blob", AV_T_BLOB},
-};
-
-static bool is_integral_type(uint8_t t)
-{
-    return t == AV_T_BYTE || t == AV_T_SHORT || t == AV_T_INTEGER || t == AV_T_LONG ||
-           t == AV_T_BIGINTEGER;
-}
-
-static bool read_bound(builder *b, awsval__shape *s, const jv *v, bool is_min, const char *name)
+/* A bound as the service prints it: an integer as written; a float or double as Java's
+ * Double.toString prints it ("1.0"); a fractional length or integer bound rounded inwards. */
+static bool read_bound(builder *b, uint32_t si, const jv *v, bool is_min, const char *name)
 {
     if (!v) return true;
-    if (!jv_is_number(v))
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': %s is not a number", name,
+    if (!jv_is(v, JV_NUMBER))
+        return fail(b, AWSVAL_MODEL, jv_pos(v), "shape '%s': %s is not a number", name,
                     is_min ? "min" : "max");
-    char text[40];
-    number_text(text, sizeof text, v);
-    bool ok = true;
-    uint32_t t = intern_cstr(b, text, &ok);
-    if (!ok) return false;
-    double d = jv_num(v);
-    bool is_float = s->type == AV_T_FLOAT || s->type == AV_T_DOUBLE || s->type == AV_T_BIGDECIMAL;
+    awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
+    bool is_float = awsval__is_float_type(s->type) || s->type == AV_T_BIGDECIMAL;
+    double d = awsval__num_double(v->num, v->len, s->type == AV_T_FLOAT);
+    int64_t iv = 0;
+    char text[48];
+    awsval__out o = {text, sizeof text, 0, false};
     if (is_float) {
         s->flags |= AV_SF_FLOAT_RANGE;
         if (is_min) s->fmin = d; else s->fmax = d;
-    }
-    int64_t iv;
-    if (jv_is(v, JV_INT)) {
-        iv = (int64_t)jv_int(v);
-    } else if (is_float) {
-        iv = 0;
+        if (s->type == AV_T_BIGDECIMAL) awsval__out_mem(&o, v->num, v->len);
+        else awsval__out_java_double(&o, d, s->type == AV_T_FLOAT);
     } else {
-        /* A fractional length or integer bound: round inwards (ceil a min, floor a max). */
-        double r = is_min ? ceil(d) : floor(d);
-        iv = r >= 9.2e18 ? INT64_MAX : r <= -9.2e18 ? INT64_MIN : (int64_t)r;
+        awsval__dec dec;
+        awsval__dec_read(v->num, v->len, &dec);
+        if (!awsval__dec_int(&dec, &iv)) {
+            /* A fractional (or huge) bound on a length or an integer: round inwards. */
+            double r = is_min ? ceil(d) : floor(d);
+            iv = r >= 9.2e18 ? INT64_MAX : r <= -9.2e18 ? INT64_MIN : (int64_t)r;
+        }
+        awsval__out_i64(&o, iv);
     }
+    if (awsval__out_finish(&o, NULL) != AWSVAL_OK)
+        return fail(b, AWSVAL_MODEL, jv_pos(v), "shape '%s': %s too long", name, is_min ? "min" : "max");
+    bool ok = true;
+    uint32_t t = intern_cstr(b, text, &ok);
+    if (!ok) return false;
+    s = &ARR(b->shapes, awsval__shape)[si];
     if (is_min) {
         s->flags |= AV_SF_MIN;
         s->min = iv;
@@ -302,8 +293,9 @@ static bool read_bound(builder *b, awsval__shape *s, const jv *v, bool is_min, c
 }
 
 /* Builds "[a, b, c]" for the enum message, leaving out internal values. */
-static bool enum_text(builder *b, awsval__shape *s, const jv *internal)
+static bool enum_text(builder *b, uint32_t si, const jv *internal)
 {
+    awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
     awsval__buf t = {0};
     bool ok = awsval__buf_put(&t, &b->m->alc, "[", 1);
     bool first = true;
@@ -313,8 +305,11 @@ static bool enum_text(builder *b, awsval__shape *s, const jv *internal)
         const char *txt;
         size_t len;
         if (s->flags & AV_SF_INT_ENUM) {
-            len = (size_t)snprintf(num, sizeof num, "%" PRId64, e->num);
+            awsval__out o = {num, sizeof num, 0, false};
+            awsval__out_i64(&o, e->num);
+            awsval__out_finish(&o, NULL);
             txt = num;
+            len = o.len;
         } else {
             txt = b->strings.data + e->str;
             len = e->len;
@@ -322,8 +317,7 @@ static bool enum_text(builder *b, awsval__shape *s, const jv *internal)
             size_t k;
             const jv *iv;
             JV_ARRAY_EACH(internal, k, iv) {
-                if (jv_is(iv, JV_STRING) && jv_strlen(iv) == len &&
-                    memcmp(jv_str(iv), txt, len) == 0)
+                if (jv_is(iv, JV_STRING) && jv_strlen(iv) == len && memcmp(jv_str(iv), txt, len) == 0)
                     hidden = true;
             }
             if (hidden) continue;
@@ -333,80 +327,87 @@ static bool enum_text(builder *b, awsval__shape *s, const jv *internal)
         first = false;
     }
     ok = ok && awsval__buf_put(&t, &b->m->alc, "]", 1);
-    if (ok) s->enum_text = intern(b, t.data, t.len, &ok);
+    uint32_t off = 0;
+    if (ok) off = intern(b, t.data, t.len, &ok);
     else NOMEM(b);
     awsval__buf_free(&t, &b->m->alc);
+    ARR(b->shapes, awsval__shape)[si].enum_text = off;
     return ok;
 }
 
-static bool read_enum(builder *b, awsval__shape *s, const jv *def, const char *name)
+static bool read_enum(builder *b, uint32_t si, const jv *def, const char *name)
 {
     const jv *en = awsval__jv_get(def, "enum");
     if (!en) return true;
-    if (!jv_is(en, JV_ARRAY)) return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum is not a list", name);
-    s->enum_first = LEN(b->enums, awsval__enum);
+    if (!jv_is(en, JV_ARRAY))
+        return fail(b, AWSVAL_MODEL, jv_pos(en), "shape '%s': enum is not a list", name);
+    uint8_t type = ARR(b->shapes, awsval__shape)[si].type;
+    ARR(b->shapes, awsval__shape)[si].enum_first = LEN(b->enums, awsval__enum);
     size_t i;
     const jv *v;
     JV_ARRAY_EACH(en, i, v) {
         awsval__enum *e = push(b, &b->enums, sizeof *e);
         if (!e) return false;
-        if (s->type == AV_T_STRING && jv_is(v, JV_STRING)) {
+        if (type == AV_T_STRING && jv_is(v, JV_STRING)) {
             bool ok = true;
-            e->str = intern(b, jv_str(v), jv_strlen(v), &ok);
-            e->len = (uint32_t)jv_strlen(v);
+            uint32_t off = intern(b, jv_str(v), jv_strlen(v), &ok);
             if (!ok) return false;
-        } else if (is_integral_type(s->type) && jv_is(v, JV_INT)) {
-            e->num = (int64_t)jv_int(v);
-            s->flags |= AV_SF_INT_ENUM;
+            e = &ARR(b->enums, awsval__enum)[LEN(b->enums, awsval__enum) - 1];
+            e->str = off;
+            e->len = (uint32_t)jv_strlen(v);
+        } else if ((awsval__is_int_type(type) || type == AV_T_BIGINTEGER) && jv_is(v, JV_NUMBER) &&
+                   v->is_int) {
+            e->num = v->u.i;
+            ARR(b->shapes, awsval__shape)[si].flags |= AV_SF_INT_ENUM;
         } else {
-            return fail(b, AWSVAL_MODEL, 0, "shape '%s': enum value %zu does not fit the type",
+            return fail(b, AWSVAL_MODEL, jv_pos(v), "shape '%s': enum value %zu does not fit the type",
                         name, i);
         }
-        s->enum_count++;
+        ARR(b->shapes, awsval__shape)[si].enum_count++;
     }
-    return enum_text(b, s, awsval__jv_get(def, "internalEnumValues"));
+    return enum_text(b, si, awsval__jv_get(def, "internalEnumValues"));
 }
-
-static const char *location_names[] = {"", "uri", "querystring", "header", "headers"};
 
 static bool read_members(builder *b, uint32_t si, const jv *def, const char *name)
 {
     const jv *ms = awsval__jv_get(def, "members");
     if (!jv_is(ms, JV_OBJECT))
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': structure without members", name);
+        return fail(b, AWSVAL_MODEL, jv_pos(def), "shape '%s': structure without members", name);
     const jv *req = awsval__jv_get(def, "required");
     if (req && !jv_is(req, JV_ARRAY))
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': required is not a list", name);
+        return fail(b, AWSVAL_MODEL, jv_pos(req), "shape '%s': required is not a list", name);
+    const char *payload = jv_str(awsval__jv_get(def, "payload"));
     uint32_t first = LEN(b->members, awsval__member), count = 0;
-    const char *key;
-    const jv *ref;
-    JV_OBJECT_EACH(ms, key, ref) {
+    for (size_t k_i = 0; k_i < ms->len; k_i++) {
+        const jv_member *jm = &ms->u.members[k_i];
+        const char *key = jm->key;
+        const jv *ref = &jm->val;
         awsval__member *mb = push(b, &b->members, sizeof *mb);
         if (!mb) return false;
         bool ok = true;
-        size_t kl = strlen(key);
-        mb->name = intern(b, key, kl, &ok);
+        size_t kl = jm->key_len;
+        uint32_t nm = intern(b, key, kl, &ok);
         if (!ok) return false;
-        mb->name_len = (uint32_t)kl;
-        mb->hash = awsval__hash(key, kl);
         char what[300], owner[300];
         snprintf(what, sizeof what, "member '%s'", key);
         snprintf(owner, sizeof owner, "shape '%s'", name);
-        if (!target_of(b, ref, owner, what, &mb->shape)) return false;
-        mb->sensitive = jv_is_true(awsval__jv_get(ref, "sensitive"));
+        int32_t target;
+        if (!target_of(b, ref, owner, what, &target)) return false;
         const jv *loc = awsval__jv_get(ref, "location");
-        if (jv_is(loc, JV_STRING)) {
-            for (uint8_t l = 1; l < sizeof location_names / sizeof *location_names; l++)
-                if (strcmp(jv_str(loc), location_names[l]) == 0) mb->location = l;
-        }
-        /* botocore names the member that is the whole HTTP body: "payload": "member". */
-        if (jv_str(awsval__jv_get(def, "payload")) && strcmp(jv_str(awsval__jv_get(def, "payload")), key) == 0)
-            mb->location = AV_LOC_PAYLOAD;
         const jv *ln = awsval__jv_get(ref, "locationName");
-        if (jv_is(ln, JV_STRING)) {
-            mb->location_name = intern_cstr(b, jv_str(ln), &ok);
-            if (!ok) return false;
-        }
+        uint32_t lname = jv_is(ln, JV_STRING) ? intern_cstr(b, jv_str(ln), &ok) : 0;
+        if (!ok) return false;
+        mb = &ARR(b->members, awsval__member)[first + count];
+        mb->name = nm;
+        mb->name_len = (uint32_t)kl;
+        mb->hash = awsval__hash(key, kl);
+        mb->shape = target;
+        mb->index = count;
+        mb->sensitive = jv_is_true(awsval__jv_get(ref, "sensitive"));
+        if (jv_is(loc, JV_STRING)) mb->location = awsval__location_find(jv_str(loc), jv_strlen(loc));
+        /* botocore names the member that is the whole HTTP body: "payload": "member". */
+        if (payload && strcmp(payload, key) == 0) mb->location = AV_LOC_PAYLOAD;
+        mb->location_name = lname;
         count++;
     }
     size_t i;
@@ -421,7 +422,7 @@ static bool read_members(builder *b, uint32_t si, const jv *def, const char *nam
             }
         }
         if (!found)
-            return fail(b, AWSVAL_MODEL, 0, "shape '%s': required member '%s' is not a member",
+            return fail(b, AWSVAL_MODEL, jv_pos(r), "shape '%s': required member '%s' is not a member",
                         name, jv_is(r, JV_STRING) ? jv_str(r) : "?");
     }
     awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
@@ -434,38 +435,36 @@ static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
 {
     awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
     const jv *type = awsval__jv_get(def, "type");
+    s->pos = (uint32_t)(jv_pos(def) > UINT32_MAX ? UINT32_MAX : jv_pos(def));
     if (!jv_is(type, JV_STRING))
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': no type", name);
-    for (size_t i = 0; i < sizeof type_names / sizeof *type_names; i++)
-        if (strcmp(type_names[i].name, jv_str(type)) == 0) s->type = type_names[i].type;
+        return fail(b, AWSVAL_MODEL, jv_pos(def), "shape '%s': no type", name);
+    s->type = awsval__type_find(jv_str(type), jv_strlen(type));
     if (!s->type)
-        return fail(b, AWSVAL_MODEL, 0, "shape '%s': unknown type '%s'", name,
-                    jv_str(type));
+        return fail(b, AWSVAL_MODEL, jv_pos(type), "shape '%s': unknown type '%s'", name, jv_str(type));
     s->pattern = -1;
     s->target = s->value = -1;
+    if (s->type != AV_T_STRUCTURE && s->type != AV_T_LIST && s->type != AV_T_MAP) s->flags |= AV_SF_SCALAR;
     if (jv_is_true(awsval__jv_get(def, "sensitive"))) s->flags |= AV_SF_SENSITIVE;
     if (jv_is_true(awsval__jv_get(def, "union"))) s->flags |= AV_SF_UNION;
     if (jv_is_true(awsval__jv_get(def, "uniqueItems"))) s->flags |= AV_SF_UNIQUE;
-    if (!read_bound(b, s, awsval__jv_get(def, "min"), true, name)) return false;
-    s = &ARR(b->shapes, awsval__shape)[si];
-    if (!read_bound(b, s, awsval__jv_get(def, "max"), false, name)) return false;
-    s = &ARR(b->shapes, awsval__shape)[si];
-    if (!read_enum(b, s, def, name)) return false;
-    s = &ARR(b->shapes, awsval__shape)[si];
+    if (!read_bound(b, si, awsval__jv_get(def, "min"), true, name)) return false;
+    if (!read_bound(b, si, awsval__jv_get(def, "max"), false, name)) return false;
+    if (!read_enum(b, si, def, name)) return false;
     const jv *pat = awsval__jv_get(def, "pattern");
     if (pat) {
-        if (!jv_is(pat, JV_STRING) || s->type != AV_T_STRING)
-            return fail(b, AWSVAL_MODEL, 0, "shape '%s': pattern on a %s or not a string", name,
-                        jv_str(type));
+        if (!jv_is(pat, JV_STRING) || ARR(b->shapes, awsval__shape)[si].type != AV_T_STRING)
+            return fail(b, AWSVAL_MODEL, jv_pos(pat), "shape '%s': pattern on a %s or not a string",
+                        name, jv_str(type));
+        char owner[300];
+        snprintf(owner, sizeof owner, "shape '%s'", name);
         uint32_t mode = (b->flags & AWSVAL_MODEL_PATTERN_SEARCH) ? AWSVAL__RE_SEARCH : AWSVAL__RE_FULL;
-        int32_t p = add_pattern(b, jv_str(pat), mode, name);
+        int32_t p = add_pattern(b, jv_str(pat), mode, owner, jv_pos(pat));
         if (p < 0) return false;
         ARR(b->shapes, awsval__shape)[si].pattern = p;
     }
-    s = &ARR(b->shapes, awsval__shape)[si];
     char owner[300];
     snprintf(owner, sizeof owner, "shape '%s'", name);
-    switch (s->type) {
+    switch (ARR(b->shapes, awsval__shape)[si].type) {
     case AV_T_STRUCTURE:
         return read_members(b, si, def, name);
     case AV_T_LIST:
@@ -483,146 +482,138 @@ static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
 
 /* ------------------------------------------------------------------------ overlays (Private) */
 
-static bool merge_overlay_doc(builder *b, const char *text, size_t len, const char *label);
+/* Parses a built-in or caller's document, failing with its own position. */
+static jv_doc *parse_doc(builder *b, const char *text, size_t len, const char *label)
+{
+    size_t pos;
+    const char *msg;
+    bool nomem;
+    jv_doc *d = awsval__jv_parse(text, len, &b->m->alc, &pos, &msg, &nomem);
+    if (!d) {
+        if (nomem) NOMEM(b);
+        else fail(b, AWSVAL_MODEL, pos, "%s: %s at byte %zu", label, msg, pos);
+    }
+    return d;
+}
+
+/* One documented rule of an overlay, as data. Overlay patterns always must match the whole
+ * value: they are our own statements of the documentation, not model text. */
+static bool overlay_rule(builder *b, const jv *r, const char *label, const char *name, size_t i)
+{
+    const jv *pat = awsval__jv_get(r, "pattern"), *msg = awsval__jv_get(r, "message");
+    const jv *mn = awsval__jv_get(r, "min"), *mx = awsval__jv_get(r, "max");
+    const jv *fp = awsval__jv_get(r, "forbiddenPrefix"), *cs = awsval__jv_get(r, "characters");
+    awsval__doc_rule rule = {0};
+    rule.min = rule.max = -1;
+    rule.pattern = -1;
+    bool ok = true;
+    if (jv_is(pat, JV_STRING)) {
+        rule.form = AV_DOC_REGEX;
+        char owner[300];
+        snprintf(owner, sizeof owner, "%s: shape '%s'", label, name);
+        rule.pattern = add_pattern(b, jv_str(pat), AWSVAL__RE_FULL, owner, jv_pos(pat));
+        if (rule.pattern < 0) return false;
+    } else if (jv_is(cs, JV_OBJECT)) {
+        /* {"categories": ["L", "N", "Z"], "whitespace": true, "also": "_.:/=+-@"} */
+        rule.form = AV_DOC_CHARSET;
+        size_t ci;
+        const jv *c;
+        JV_ARRAY_EACH(awsval__jv_get(cs, "categories"), ci, c) {
+            uint32_t mask = jv_str(c) ? awsval__category_mask(jv_str(c)) : 0;
+            if (!mask)
+                return fail(b, AWSVAL_MODEL, jv_pos(c), "%s: shape '%s': unknown Unicode category '%s'",
+                            label, name, jv_str(c) ? jv_str(c) : "?");
+            rule.chars.categories |= mask;
+        }
+        rule.chars.space = jv_is_true(awsval__jv_get(cs, "whitespace"));
+        const jv *also = awsval__jv_get(cs, "also");
+        const char *also_s = jv_str(also) ? jv_str(also) : "";
+        size_t also_n = jv_strlen(also);
+        /* A set equal to one made before shares its bitmap (tag keys and values, typically). */
+        rule.chars.bmp = UINT32_MAX;
+        uint64_t ascii[2] = {0, 0};
+        awsval__charset probe = rule.chars;
+        uint64_t *bits = push(b, &b->bmp, AV_BMP_WORDS * sizeof(uint64_t));
+        if (!bits) return false;
+        awsval__charset_finish(&probe, bits, also_s, also_n);
+        ascii[0] = probe.ascii[0];
+        ascii[1] = probe.ascii[1];
+        uint32_t nb = (uint32_t)(b->bmp.len / (AV_BMP_WORDS * sizeof(uint64_t)));
+        for (uint32_t k = 0; k < LEN(b->docs, awsval__doc_rule); k++) {
+            const awsval__doc_rule *o = &ARR(b->docs, awsval__doc_rule)[k];
+            if (o->form == AV_DOC_CHARSET && o->chars.categories == probe.categories &&
+                o->chars.space == probe.space && o->chars.ascii[0] == ascii[0] &&
+                o->chars.ascii[1] == ascii[1]) {
+                rule.chars = o->chars;
+                b->bmp.len -= AV_BMP_WORDS * sizeof(uint64_t); /* not needed */
+                break;
+            }
+        }
+        if (rule.chars.bmp == UINT32_MAX) {
+            rule.chars = probe;
+            rule.chars.bmp = nb - 1;
+        }
+    } else if (jv_is(fp, JV_STRING) && jv_strlen(fp) > 0) {
+        rule.form = AV_DOC_PREFIX;
+        rule.prefix = intern(b, jv_str(fp), jv_strlen(fp), &ok);
+        rule.prefix_len = (uint32_t)jv_strlen(fp);
+    } else if ((jv_is(mn, JV_NUMBER) && mn->is_int) || (jv_is(mx, JV_NUMBER) && mx->is_int)) {
+        rule.form = AV_DOC_LENGTH;
+        rule.min = jv_is(mn, JV_NUMBER) && mn->is_int ? mn->u.i : -1;
+        rule.max = jv_is(mx, JV_NUMBER) && mx->is_int ? mx->u.i : -1;
+        if (rule.min >= 0) rule.min_text = intern_cstr(b, mn->num, &ok);
+        if (rule.max >= 0) rule.max_text = intern_cstr(b, mx->num, &ok);
+    } else {
+        return fail(b, AWSVAL_MODEL, jv_pos(r),
+                    "%s: shape '%s': rule %zu has no pattern, characters, forbiddenPrefix, min or max",
+                    label, name, i);
+    }
+    if (jv_is(msg, JV_STRING)) rule.message = intern_cstr(b, jv_str(msg), &ok);
+    if (!ok) return false;
+    awsval__doc_rule *d = push(b, &b->docs, sizeof *d);
+    if (!d) return false;
+    *d = rule;
+    return true;
+}
 
 /* Overlay document:
  *   {"shapes": {"TagKey": [{"pattern": "...", "message": "..."}, {"min": 1, "max": 128}]}}
- * Each rule becomes a documented constraint of the shape. Overlay patterns always must match
- * the whole value: they are our own statements of the documentation, not model text. */
+ * Each rule becomes a documented constraint of the shape. */
 static bool merge_overlay(builder *b, const char *text, size_t len, const char *label, uint32_t doc)
 {
     uint32_t outer = b->doc;
     b->doc = doc;
-    bool r = merge_overlay_doc(b, text, len, label);
-    b->doc = outer;
-    return r;
-}
-
-static bool merge_overlay_doc(builder *b, const char *text, size_t len, const char *label)
-{
-    size_t pos;
-    char perr[128];
-    bool nomem;
-    jv_doc *od = awsval__jv_parse(text, len, &b->m->alc, &pos, perr, sizeof perr, &nomem);
-    if (!od) {
-        if (nomem) return NOMEM(b);
-        return fail(b, AWSVAL_MODEL, pos, "%s overlay: %s at byte %zu", label, perr, pos);
-    }
-    const jv *doc = awsval__jv_root(od);
-    bool ok = true;
-    const jv *shapes = awsval__jv_get(doc, "shapes");
-    if (!jv_is(shapes, JV_OBJECT)) {
-        ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: no \"shapes\" object", label);
-        goto out;
-    }
+    jv_doc *od = parse_doc(b, text, len, label);
+    bool ok = od != NULL;
+    const jv *shapes = awsval__jv_get(awsval__jv_root(od), "shapes");
+    if (ok && !jv_is(shapes, JV_OBJECT)) ok = fail(b, AWSVAL_MODEL, 0, "%s: no \"shapes\" object", label);
     const char *name;
     const jv *rules;
     JV_OBJECT_EACH(shapes, name, rules) {
+        if (!ok) break;
         int32_t si = lookup(b, name);
         /* An overlay written for a service may name shapes an older model version lacks. */
         if (si < 0) continue;
         if (!jv_is(rules, JV_ARRAY)) {
-            ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rules are not a list", label, name);
-            goto out;
+            ok = fail(b, AWSVAL_MODEL, jv_pos(rules), "%s: shape '%s': rules are not a list", label, name);
+            break;
         }
         awsval__shape *s = &ARR(b->shapes, awsval__shape)[si];
-        if (s->doc_count == 0) s->doc_first = LEN(b->docs, awsval__doc_rule);
-        else if (s->doc_first + s->doc_count != LEN(b->docs, awsval__doc_rule)) {
-            ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s' named twice", label, name);
-            goto out;
+        if (s->doc_count == 0) {
+            s->doc_first = LEN(b->docs, awsval__doc_rule);
+        } else if (s->doc_first + s->doc_count != LEN(b->docs, awsval__doc_rule)) {
+            ok = fail(b, AWSVAL_MODEL, jv_pos(rules), "%s: shape '%s' named twice", label, name);
+            break;
         }
         size_t i;
         const jv *r;
         JV_ARRAY_EACH(rules, i, r) {
-            const jv *pat = awsval__jv_get(r, "pattern"), *msg = awsval__jv_get(r, "message");
-            const jv *mn = awsval__jv_get(r, "min"), *mx = awsval__jv_get(r, "max");
-            const jv *fp = awsval__jv_get(r, "forbiddenPrefix");
-            awsval__doc_rule rule = {0};
-            rule.min = rule.max = -1;
-            rule.pattern = -1;
-            char text_buf[600];
-            const jv *cs = awsval__jv_get(r, "characters");
-            if (jv_is(pat, JV_STRING)) {
-                rule.kind = AWSVAL_KIND_PATTERN;
-                rule.form = AV_DOC_REGEX;
-                rule.pattern = add_pattern(b, jv_str(pat), AWSVAL__RE_FULL, name);
-                if (rule.pattern < 0) { ok = false; goto out; }
-                snprintf(text_buf, sizeof text_buf,
-                         "Member must satisfy regular expression pattern: %s",
-                         jv_str(pat));
-            } else if (jv_is(cs, JV_OBJECT)) {
-                /* {"categories": ["L", "N", "Z"], "whitespace": true, "also": "_.:/=+-@"} */
-                rule.kind = AWSVAL_KIND_PATTERN;
-                rule.form = AV_DOC_CHARSET;
-                size_t ci;
-                const jv *c;
-                JV_ARRAY_EACH(awsval__jv_get(cs, "categories"), ci, c) {
-                    uint32_t mask = jv_str(c) ? awsval__category_mask(jv_str(c)) : 0;
-                    if (!mask) {
-                        ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': unknown Unicode category '%s'",
-                                  label, name, jv_str(c) ? jv_str(c) : "?");
-                        goto out;
-                    }
-                    rule.chars.categories |= mask;
-                }
-                rule.chars.space = jv_is_true(awsval__jv_get(cs, "whitespace"));
-                const jv *also = awsval__jv_get(cs, "also");
-                /* Rules with the same set share one bitmap (tag keys and values, typically). */
-                const awsval__doc_rule *same = NULL;
-                for (uint32_t k = 0; k < LEN(b->docs, awsval__doc_rule) && !same; k++) {
-                    const awsval__doc_rule *o = &ARR(b->docs, awsval__doc_rule)[k];
-                    if (o->form == AV_DOC_CHARSET && o->chars.categories == rule.chars.categories &&
-                        o->chars.space == rule.chars.space && o->also_len == jv_strlen(also) &&
-                        memcmp(b->strings.data + o->also, jv_str(also) ? jv_str(also) : "", o->also_len) == 0)
-                        same = o;
-                }
-                rule.also = intern(b, jv_str(also) ? jv_str(also) : "", jv_strlen(also), &ok);
-                rule.also_len = (uint32_t)jv_strlen(also);
-                if (!ok) goto out;
-                if (same) {
-                    rule.chars = same->chars;
-                } else {
-                    rule.chars.bmp = (uint32_t)(b->bmp.len / (AV_BMP_WORDS * sizeof(uint64_t)));
-                    uint64_t *bits = push(b, &b->bmp, AV_BMP_WORDS * sizeof(uint64_t));
-                    if (!bits) { ok = false; goto out; }
-                    awsval__charset_finish(&rule.chars, bits, jv_str(also) ? jv_str(also) : "",
-                                           jv_strlen(also));
-                }
-                snprintf(text_buf, sizeof text_buf, "Member must contain only the documented characters");
-            } else if (jv_is(fp, JV_STRING) && jv_strlen(fp) > 0) {
-                rule.kind = AWSVAL_KIND_PATTERN;
-                rule.form = AV_DOC_PREFIX;
-                rule.prefix = intern(b, jv_str(fp), jv_strlen(fp), &ok);
-                rule.prefix_len = (uint32_t)jv_strlen(fp);
-                if (!ok) goto out;
-                snprintf(text_buf, sizeof text_buf, "Member must not begin with '%s'",
-                         jv_str(fp));
-            } else if (jv_is(mn, JV_INT) || jv_is(mx, JV_INT)) {
-                rule.kind = AWSVAL_KIND_LENGTH;
-                rule.form = AV_DOC_LENGTH;
-                rule.min = jv_is(mn, JV_INT) ? (int64_t)jv_int(mn) : -1;
-                rule.max = jv_is(mx, JV_INT) ? (int64_t)jv_int(mx) : -1;
-                if (rule.max >= 0)
-                    snprintf(text_buf, sizeof text_buf,
-                             "Member must have length less than or equal to %" PRId64, rule.max);
-                else
-                    snprintf(text_buf, sizeof text_buf,
-                             "Member must have length greater than or equal to %" PRId64, rule.min);
-            } else {
-                ok = fail(b, AWSVAL_MODEL, 0, "%s overlay: shape '%s': rule %zu has no pattern, characters, forbiddenPrefix, min or max",
-                          label, name, i);
-                goto out;
-            }
-            rule.message = intern_cstr(b, jv_is(msg, JV_STRING) ? jv_str(msg) : text_buf, &ok);
-            if (!ok) goto out;
-            awsval__doc_rule *d = push(b, &b->docs, sizeof *d);
-            if (!d) { ok = false; goto out; }
-            *d = rule;
+            if (!(ok = overlay_rule(b, r, label, name, i))) break;
             ARR(b->shapes, awsval__shape)[si].doc_count++;
         }
     }
-out:
     awsval__jv_free(od);
+    b->doc = outer;
     return ok;
 }
 
@@ -705,19 +696,13 @@ static bool name_index(awsval_model *m, uint32_t count, uint32_t stride_name_off
     return true;
 }
 
-static int cmp_ops(const awsval__operation *x, const awsval__operation *y, const char *strings)
-{
-    return strcmp(strings + x->name, strings + y->name);
-}
-
-/* Operations are few; an insertion sort needs no context-free comparator (qsort has no
- * context argument) and no static state. */
+/* Operations are few; an insertion sort needs no comparator context (qsort has none). */
 static void sort_ops(awsval_model *m)
 {
     for (uint32_t i = 1; i < m->op_count; i++) {
         awsval__operation t = m->ops[i];
         uint32_t j = i;
-        while (j > 0 && cmp_ops(&m->ops[j - 1], &t, m->strings) > 0) {
+        while (j > 0 && strcmp(m->strings + m->ops[j - 1].name, m->strings + t.name) > 0) {
             m->ops[j] = m->ops[j - 1];
             j--;
         }
@@ -725,38 +710,58 @@ static void sort_ops(awsval_model *m)
     }
 }
 
-/* The service's answer to a bad request, from its own ValidationException shape when it has
- * one (its members name the fields and the reasons), else the Coral framework error of the
- * protocol. */
-static bool derive_native(builder *b, const jv *shapes)
+/* ------------------------------------------------------------------ the answer (Private) */
+
+/* The protocol the service answers in. Models of the CBOR era list several in "protocols":
+ * they are answered as the first of them that awsval knows (their JSON one). */
+static uint8_t protocol_of(const jv *meta, const char **name)
 {
-    awsval_model *m = b->m;
-    awsval__native *n = &m->native;
-    const char *proto = b->strings.data + m->protocol; /* not handed over yet */
-    n->kind = strcmp(proto, "rest-json") == 0 ? AV_NATIVE_REST_JSON
-              : strcmp(proto, "json") == 0    ? AV_NATIVE_AWS_JSON
-                                              : AV_NATIVE_OTHER;
-    n->status = 400;
+    static const struct { const char *name; uint8_t proto; } known[] = {
+        {"rest-json", AV_PROTO_REST_JSON}, {"json", AV_PROTO_JSON}, {"query", AV_PROTO_QUERY},
+        {"ec2", AV_PROTO_EC2}, {"rest-xml", AV_PROTO_REST_XML},
+    };
+    const jv *list = awsval__jv_get(meta, "protocols");
+    size_t i;
+    const jv *p;
+    JV_ARRAY_EACH(list, i, p) {
+        for (size_t k = 0; k < sizeof known / sizeof *known; k++)
+            if (jv_str(p) && strcmp(jv_str(p), known[k].name) == 0) {
+                *name = known[k].name;
+                return known[k].proto;
+            }
+    }
+    const char *proto = jv_str(awsval__jv_get(meta, "protocol"));
+    for (size_t k = 0; proto && k < sizeof known / sizeof *known; k++)
+        if (strcmp(proto, known[k].name) == 0) {
+            *name = known[k].name;
+            return known[k].proto;
+        }
+    *name = proto ? proto : "";
+    return AV_PROTO_OTHER;
+}
+
+/* The fields of an error document, from the exception shape that the service answers with. */
+static bool error_fields(builder *b, const jv *shapes, const char *code)
+{
+    awsval__native *n = &b->m->native;
     bool ok = true;
-    n->error_type = intern_cstr(b, "ValidationException", &ok);
+    n->has_reason = n->has_field_list = n->field_path = false;
+    n->reason_field = n->reason_cannot_parse = n->reason_field_failed = n->reason_unknown_op = 0;
     n->message_field = intern_cstr(b, "message", &ok);
-    const jv *ve = awsval__jv_get(shapes, "ValidationException");
-    if (!ok) return false;
-    if (!jv_is(ve, JV_OBJECT) || !jv_is_true(awsval__jv_get(ve, "exception"))) return true;
-    const jv *err = awsval__jv_get(ve, "error");
-    const jv *code = awsval__jv_get(err, "httpStatusCode");
-    if (jv_is(code, JV_INT)) n->status = (int)jv_int(code);
-    const jv *ms = awsval__jv_get(ve, "members");
+    const jv *ex = awsval__jv_get(shapes, code);
+    if (!jv_is(ex, JV_OBJECT) || !jv_is_true(awsval__jv_get(ex, "exception"))) return ok;
+    const jv *st = awsval__jv_get(awsval__jv_get(ex, "error"), "httpStatusCode");
+    if (jv_is(st, JV_NUMBER) && st->is_int && st->u.i >= 400 && st->u.i <= 599) n->status = (int)st->u.i;
     const char *key;
     const jv *ref;
-    JV_OBJECT_EACH(ms, key, ref) {
+    JV_OBJECT_EACH(awsval__jv_get(ex, "members"), key, ref) {
         const char *target = jv_str(awsval__jv_get(ref, "shape"));
         const jv *ts = target ? awsval__jv_get(shapes, target) : NULL;
         const char *ttype = jv_str(awsval__jv_get(ts, "type"));
         if (!ttype) continue;
-        if (strcasecmp(key, "message") == 0) {
+        if (ascii_ieq(key, "message")) {
             n->message_field = intern_cstr(b, key, &ok);
-        } else if (strcasecmp(key, "reason") == 0 && strcmp(ttype, "string") == 0) {
+        } else if (ascii_ieq(key, "reason") && strcmp(ttype, "string") == 0) {
             n->has_reason = true;
             n->reason_field = intern_cstr(b, key, &ok);
             size_t i;
@@ -764,11 +769,9 @@ static bool derive_native(builder *b, const jv *shapes)
             JV_ARRAY_EACH(awsval__jv_get(ts, "enum"), i, v) {
                 const char *e = jv_str(v);
                 if (!e) continue;
-                if (strcasecmp(e, "cannotParse") == 0) n->reason_cannot_parse = intern_cstr(b, e, &ok);
-                if (strcasecmp(e, "fieldValidationFailed") == 0)
-                    n->reason_field_failed = intern_cstr(b, e, &ok);
-                if (strcasecmp(e, "unknownOperation") == 0)
-                    n->reason_unknown_op = intern_cstr(b, e, &ok);
+                if (ascii_ieq(e, "cannotParse")) n->reason_cannot_parse = intern_cstr(b, e, &ok);
+                if (ascii_ieq(e, "fieldValidationFailed")) n->reason_field_failed = intern_cstr(b, e, &ok);
+                if (ascii_ieq(e, "unknownOperation")) n->reason_unknown_op = intern_cstr(b, e, &ok);
             }
         } else if (strcmp(ttype, "list") == 0) {
             const char *fs = jv_str(awsval__jv_get(awsval__jv_get(ts, "member"), "shape"));
@@ -777,6 +780,59 @@ static bool derive_native(builder *b, const jv *shapes)
             n->has_field_list = true;
             n->field_list_field = intern_cstr(b, key, &ok);
             n->field_path = awsval__jv_get(fm, "path") != NULL;
+        }
+    }
+    return ok;
+}
+
+/* The profile's value of a setting: {"value": V, "evidence": [...]} (the evidence is for
+ * people; see models/profiles/README.md). */
+static const jv *setting(const jv *profile, const char *name)
+{
+    return awsval__jv_get(awsval__jv_get(profile, name), "value");
+}
+
+/* How the service answers: derived from the model (its protocol and its own error shapes), then
+ * what the answer profile says where the model cannot. */
+static bool derive_native(builder *b, const jv *meta, const jv *shapes, const jv *profile)
+{
+    awsval_model *m = b->m;
+    awsval__native *n = &m->native;
+    bool ok = true;
+    n->status = 400;
+    n->echo_values = n->echo_enums = true;
+    bool xml = n->protocol == AV_PROTO_QUERY || n->protocol == AV_PROTO_EC2 || n->protocol == AV_PROTO_REST_XML;
+    const jv *ve = awsval__jv_get(shapes, "ValidationException");
+    bool modelled = jv_is_true(awsval__jv_get(ve, "exception"));
+    const jv *code = setting(profile, "validationError");
+    const char *c = jv_str(code) ? jv_str(code)
+                    : modelled  ? "ValidationException"
+                    : xml       ? "ValidationError"
+                                : "ValidationException";
+    n->error_type = intern_cstr(b, c, &ok);
+    /* awsJson's framework error carries Coral's namespace in __type (seen in real answers). */
+    bool framework = !jv_str(code) && !modelled && n->protocol == AV_PROTO_JSON;
+    n->type_prefix = intern_cstr(b, framework ? "com.amazon.coral.validate#" : "", &ok);
+    if (!ok || !error_fields(b, shapes, c)) return false;
+    const jv *prefix = setting(profile, "bodyPathPrefix");
+    if (jv_str(prefix)) n->body_prefix = intern_cstr(b, jv_str(prefix), &ok);
+    const jv *ev = setting(profile, "echoValues"), *ee = setting(profile, "echoEnumValues");
+    if (jv_is(ev, JV_FALSE)) n->echo_values = false;
+    if (jv_is(ee, JV_FALSE)) n->echo_enums = false;
+    const char *ns = jv_str(awsval__jv_get(meta, "xmlNamespace"));
+    n->xml_namespace = intern_cstr(b, ns ? ns : "", &ok);
+    /* Operations that answer with another code. */
+    const char *op_name;
+    const jv *op_prof;
+    JV_OBJECT_EACH(awsval__jv_get(profile, "operations"), op_name, op_prof) {
+        const jv *oc = setting(op_prof, "validationError");
+        if (!jv_str(oc)) continue;
+        for (uint32_t i = 0; i < LEN(b->ops, awsval__operation); i++) {
+            awsval__operation *o = &ARR(b->ops, awsval__operation)[i];
+            if (strcmp(b->strings.data + o->name, op_name) == 0) {
+                uint32_t off = intern_cstr(b, jv_str(oc), &ok);
+                ARR(b->ops, awsval__operation)[i].error = off;
+            }
         }
     }
     return ok;
@@ -805,16 +861,13 @@ static void model_free(awsval_model *m)
 
 void awsval_model_free(awsval_model *m) { model_free(m); }
 
-/* The built-in overlay of a service, or NULL. */
-static const awsval__builtin *builtin_of(const char *service)
+/* The embedded blob of a service in a table, or NULL. */
+static const awsval__blob *blob_of(const awsval__blob *table, size_t n, const char *service)
 {
-    for (size_t i = 0; service && i < awsval__builtin_total; i++)
-        if (strcmp(awsval__builtins[i].service, service) == 0) return &awsval__builtins[i];
+    for (size_t i = 0; service && i < n; i++)
+        if (strcmp(table[i].name, service) == 0) return &table[i];
     return NULL;
 }
-
-static awsval_model *load(const char *json, size_t len, const awsval_model_opts *opts,
-                          awsval_model_err *err, const char *service_name);
 
 /* Copies an internal error record out within the caller's `size`, with line and column. */
 static void err_out(awsval_model_err *out, awsval_model_err *e, const char *json, size_t len)
@@ -845,14 +898,45 @@ void awsval__err_set(awsval_model_err *out, awsval_code code, const char *fmt, .
     va_end(ap);
 }
 
-awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
-                           awsval_model_err *out, const char *service_name)
+/* The operations: their input, HTTP binding and payload member. */
+static bool read_operations(builder *b, const jv *opsj)
 {
-    awsval_model_err e;
-    memset(&e, 0, sizeof e);
-    awsval_model *m = load(json, len, opts, &e, service_name);
-    err_out(out, &e, json, len);
-    return m;
+    const char *key;
+    const jv *op;
+    JV_OBJECT_EACH(opsj, key, op) {
+        awsval__operation *x = push(b, &b->ops, sizeof *x);
+        if (!x) return false;
+        bool ok = true;
+        uint32_t name = intern_cstr(b, key, &ok);
+        const jv *http = awsval__jv_get(op, "http");
+        const char *meth = jv_str(awsval__jv_get(http, "method"));
+        const char *uri = jv_str(awsval__jv_get(http, "requestUri"));
+        uint32_t method = intern_cstr(b, meth ? meth : "POST", &ok);
+        uint32_t uri_off = intern_cstr(b, uri ? uri : "/", &ok);
+        if (!ok) return false;
+        x = &ARR(b->ops, awsval__operation)[LEN(b->ops, awsval__operation) - 1];
+        x->name = name;
+        x->input = x->payload = -1;
+        x->method = method;
+        x->uri = uri_off;
+        x->method_len = (uint32_t)strlen(meth ? meth : "POST");
+        x->path_len = (uint32_t)strcspn(uri ? uri : "/", "?");
+        const jv *in = awsval__jv_get(op, "input");
+        char owner[300];
+        snprintf(owner, sizeof owner, "operation '%s'", key);
+        int32_t input = -1;
+        if (in && !target_of(b, in, owner, "input", &input)) return false;
+        x = &ARR(b->ops, awsval__operation)[LEN(b->ops, awsval__operation) - 1];
+        x->input = input;
+        if (input < 0) continue;
+        const awsval__shape *s = &ARR(b->shapes, awsval__shape)[input];
+        if (s->type != AV_T_STRUCTURE)
+            return fail(b, AWSVAL_MODEL, jv_pos(in), "operation '%s': input is not a structure", key);
+        for (uint32_t k = 0; k < s->member_count; k++)
+            if (ARR(b->members, awsval__member)[s->member_first + k].location == AV_LOC_PAYLOAD)
+                x->payload = (int32_t)(s->member_first + k);
+    }
+    return true;
 }
 
 static awsval_model *load(const char *json, size_t len, const awsval_model_opts *opts,
@@ -861,9 +945,6 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
     awsval_model_opts o = {0};
     if (opts) memcpy(&o, opts, opts->size && opts->size < sizeof o ? opts->size : sizeof o);
     if (!service_name) service_name = o.service;
-    const awsval__builtin *bi = builtin_of(service_name);
-    const char *builtin_overlay = bi ? bi->overlay : NULL;
-    size_t builtin_overlay_len = bi ? bi->overlay_len : 0;
     if (!json) {
         err->code = AWSVAL_BADARG;
         snprintf(err->message, sizeof err->message, "no model text");
@@ -879,22 +960,12 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
     }
     m->alc = alc;
     builder b = {.m = m, .flags = o.flags, .err = err, .doc = AWSVAL_ERRDOC_MODEL};
-    jv_doc *d = NULL;
+    jv_doc *d = NULL, *pd = NULL;
     bool ok = awsval__buf_put(&b.strings, &alc, "", 1);
     if (!ok) { NOMEM(&b); goto done; }
 
-    size_t pos;
-    char msg[128];
-    bool nomem;
-    d = awsval__jv_parse(json, len, &alc, &pos, msg, sizeof msg, &nomem);
-    if (!d) {
-        size_t line = 0, col = 0;
-        awsval_locate_pos(json, len, pos, &line, &col);
-        ok = nomem ? NOMEM(&b)
-                   : fail(&b, AWSVAL_MODEL, pos, "model JSON: %s at byte %zu (line %zu, column %zu)",
-                          msg, pos, line, col);
-        goto done;
-    }
+    d = parse_doc(&b, json, len, "model JSON");
+    if (!d) { ok = false; goto done; }
     const jv *doc = awsval__jv_root(d);
     const jv *meta = awsval__jv_get(doc, "metadata"), *shapes = awsval__jv_get(doc, "shapes");
     const jv *opsj = awsval__jv_get(doc, "operations");
@@ -903,22 +974,22 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
                                        "shapes objects are required");
         goto done;
     }
-    const char *proto = jv_str(awsval__jv_get(meta, "protocol"));
-    const char *svc = service_name ? service_name
-                                   : jv_str(awsval__jv_get(meta, "endpointPrefix"));
+    const char *proto;
+    m->native.protocol = protocol_of(meta, &proto);
+    const char *svc = service_name ? service_name : jv_str(awsval__jv_get(meta, "endpointPrefix"));
     const char *tp = jv_str(awsval__jv_get(meta, "targetPrefix"));
     const char *jver = jv_str(awsval__jv_get(meta, "jsonVersion"));
     const char *apiv = jv_str(awsval__jv_get(meta, "apiVersion"));
-    m->api_version = intern_cstr(&b, apiv ? apiv : "", &ok);
-    m->protocol = intern_cstr(&b, proto ? proto : "", &ok);
+    m->protocol = intern_cstr(&b, proto, &ok);
     m->service = intern_cstr(&b, svc ? svc : "", &ok);
     m->target_prefix = intern_cstr(&b, tp ? tp : "", &ok);
-    m->json_version = intern_cstr(&b, jver ? jver : "", &ok);
+    m->json_version = intern_cstr(&b, jver ? jver : "1.0", &ok);
+    m->api_version = intern_cstr(&b, apiv ? apiv : "", &ok);
     if (!ok) goto done;
 
     /* Shape names first, so that references resolve regardless of order. */
     size_t count = jv_count(shapes);
-    if (count > INT32_MAX / 2) { ok = fail(&b, AWSVAL_MODEL, 0, "too many shapes"); goto done; }
+    if (count > INT32_MAX / 2) { ok = fail(&b, AWSVAL_MODEL, jv_pos(shapes), "too many shapes"); goto done; }
     m->shape_count = (uint32_t)count;
     b.names = awsval__calloc(&alc, count ? count : 1, sizeof *b.names);
     b.name_index = awsval__calloc(&alc, count ? count : 1, sizeof *b.name_index);
@@ -926,60 +997,44 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
         ok = NOMEM(&b);
         goto done;
     }
-    const char *key;
-    const jv *def;
-    uint32_t si = 0;
-    JV_OBJECT_EACH(shapes, key, def) {
+    for (size_t i = 0; i < count; i++) {
+        const char *key = shapes->u.members[i].key;
         awsval__shape *s = push(&b, &b.shapes, sizeof *s);
         s->name = intern_cstr(&b, key, &ok);
         if (!ok) goto done;
-        b.names[si] = key;
-        si++;
+        b.names[i] = key;
     }
     qsort(b.names, count, sizeof *b.names, cmp_names);
     for (size_t i = 0; i < count; i++) {
-        /* jansson iterates in insertion order: find each sorted name's index once. */
-        b.name_index[i] = -1;
-    }
-    si = 0;
-    JV_OBJECT_EACH(shapes, key, def) {
+        const char *key = shapes->u.members[i].key;
         const char **hit = bsearch(&key, b.names, count, sizeof *b.names, cmp_names);
-        b.name_index[hit - b.names] = (int32_t)si++;
+        b.name_index[hit - b.names] = (int32_t)i;
     }
-    si = 0;
-    JV_OBJECT_EACH(shapes, key, def) {
-        if (!jv_is(def, JV_OBJECT)) { ok = fail(&b, AWSVAL_MODEL, 0, "shape '%s': not an object", key); goto done; }
-        if (!read_shape(&b, si++, key, def)) { ok = false; goto done; }
-    }
-
-    if (!(o.flags & AWSVAL_MODEL_NO_OVERLAY) && builtin_overlay &&
-        !merge_overlay(&b, builtin_overlay, builtin_overlay_len, "built-in", AWSVAL_ERRDOC_BUILTIN)) { ok = false; goto done; }
-    if (o.overlay && !merge_overlay(&b, o.overlay, o.overlay_len, "caller's", AWSVAL_ERRDOC_OVERLAY)) { ok = false; goto done; }
-
-    const jv *op;
-    JV_OBJECT_EACH(opsj, key, op) {
-        awsval__operation *x = push(&b, &b.ops, sizeof *x);
-        if (!x) { ok = false; goto done; }
-        x->name = intern_cstr(&b, key, &ok);
-        x->input = -1;
-        const jv *in = awsval__jv_get(op, "input");
-        char owner[300];
-        snprintf(owner, sizeof owner, "operation '%s'", key);
-        if (in && !target_of(&b, in, owner, "input", &x->input)) { ok = false; goto done; }
-        if (x->input >= 0 && ARR(b.shapes, awsval__shape)[x->input].type != AV_T_STRUCTURE) {
-            ok = fail(&b, AWSVAL_MODEL, 0, "operation '%s': input is not a structure", key);
+    for (size_t i = 0; i < count; i++) {
+        const jv_member *sm = &shapes->u.members[i];
+        if (!jv_is(&sm->val, JV_OBJECT)) {
+            ok = fail(&b, AWSVAL_MODEL, sm->val.pos, "shape '%s': not an object", sm->key);
             goto done;
         }
-        const jv *http = awsval__jv_get(op, "http");
-        const char *meth = jv_str(awsval__jv_get(http, "method"));
-        const char *uri = jv_str(awsval__jv_get(http, "requestUri"));
-        x->method = intern_cstr(&b, meth ? meth : "POST", &ok);
-        x->uri = intern_cstr(&b, uri ? uri : "/", &ok);
-        x->method_len = (uint32_t)strlen(meth ? meth : "POST");
-        x->path_len = (uint32_t)strcspn(uri ? uri : "/", "?");
-        if (!ok) goto done;
+        if (!read_shape(&b, (uint32_t)i, sm->key, &sm->val)) { ok = false; goto done; }
     }
-    if (!derive_native(&b, shapes)) { ok = false; goto done; }
+
+    const awsval__blob *ov = blob_of(awsval__builtin_overlays, awsval__builtin_overlays_count, service_name);
+    if (!(o.flags & AWSVAL_MODEL_NO_OVERLAY) && ov &&
+        !merge_overlay(&b, ov->data, ov->len, "built-in overlay", AWSVAL_ERRDOC_BUILTIN)) { ok = false; goto done; }
+    if (o.overlay && !merge_overlay(&b, o.overlay, o.overlay_len, "caller's overlay", AWSVAL_ERRDOC_OVERLAY)) {
+        ok = false;
+        goto done;
+    }
+    if (!read_operations(&b, opsj)) { ok = false; goto done; }
+    const awsval__blob *pr = blob_of(awsval__builtin_profiles, awsval__builtin_profiles_count, service_name);
+    if (!(o.flags & AWSVAL_MODEL_NO_PROFILE) && pr) {
+        b.doc = AWSVAL_ERRDOC_BUILTIN;
+        pd = parse_doc(&b, pr->data, pr->len, "built-in profile");
+        b.doc = AWSVAL_ERRDOC_MODEL;
+        if (!pd) { ok = false; goto done; }
+    }
+    if (!derive_native(&b, meta, shapes, awsval__jv_root(pd))) { ok = false; goto done; }
 
     /* Hand the arrays over to the model. */
     m->strings = b.strings.data;
@@ -1005,12 +1060,10 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
     if (!ok) NOMEM(&b);
 
 done:
-    if (!ok) {
+    if (!ok && b.patterns.data) {
         /* Patterns compiled so far belong to the builder until handed over. */
-        if (b.patterns.data) {
-            awsval__pattern *ps = ARR(b.patterns, awsval__pattern);
-            for (uint32_t i = 0; i < LEN(b.patterns, awsval__pattern); i++) awsval__regex_free(ps[i].re);
-        }
+        awsval__pattern *ps = ARR(b.patterns, awsval__pattern);
+        for (uint32_t i = 0; i < LEN(b.patterns, awsval__pattern); i++) awsval__regex_free(ps[i].re);
     }
     awsval__buf_free(&b.strings, &alc);
     awsval__buf_free(&b.shapes, &alc);
@@ -1023,6 +1076,7 @@ done:
     awsval__free(&alc, b.names);
     awsval__free(&alc, b.name_index);
     awsval__jv_free(d);
+    awsval__jv_free(pd);
     if (!ok) {
         if (err->code == AWSVAL_OK) {
             err->code = AWSVAL_NOMEM;
@@ -1031,6 +1085,16 @@ done:
         model_free(m);
         return NULL;
     }
+    return m;
+}
+
+awsval_model *awsval__load(const char *json, size_t len, const awsval_model_opts *opts,
+                           awsval_model_err *out, const char *service_name)
+{
+    awsval_model_err e;
+    memset(&e, 0, sizeof e);
+    awsval_model *m = load(json, len, opts, &e, service_name);
+    err_out(out, &e, json, len);
     return m;
 }
 
@@ -1043,22 +1107,18 @@ awsval_model *awsval_model_load_buffer(const char *json, size_t len, const awsva
 awsval_model *awsval_model_load_builtin(const char *service, const awsval_model_opts *opts,
                                         awsval_model_err *err)
 {
-    const awsval__builtin *bi = builtin_of(service);
-    if (bi) return awsval__load(bi->model, bi->model_len, opts, err, bi->service);
-    awsval_model_err e;
-    memset(&e, 0, sizeof e);
-    e.code = service ? AWSVAL_NOTFOUND : AWSVAL_BADARG;
-    snprintf(e.message, sizeof e.message, "no built-in model for service '%s'",
-             service ? service : "(null)");
-    err_out(err, &e, NULL, 0);
+    const awsval__blob *bi = blob_of(awsval__builtin_models, awsval__builtin_models_count, service);
+    if (bi) return awsval__load(bi->data, bi->len, opts, err, bi->name);
+    awsval__err_set(err, service ? AWSVAL_NOTFOUND : AWSVAL_BADARG,
+                    "no built-in model for service '%s'", service ? service : "(null)");
     return NULL;
 }
 
-size_t awsval_builtin_count(void) { return awsval__builtin_total; }
+size_t awsval_builtin_count(void) { return awsval__builtin_models_count; }
 
 const char *awsval_builtin_name(size_t i)
 {
-    return i < awsval__builtin_total ? awsval__builtins[i].service : NULL;
+    return i < awsval__builtin_models_count ? awsval__builtin_models[i].name : NULL;
 }
 
 /* ----------------------------------------------------------------------- queries (Public) */
