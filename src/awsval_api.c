@@ -42,15 +42,15 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, int32_t 
         awsval__walk_seg_member(&w, 0, tg.member);
         nseg = 1;
         if (m->members[tg.member].sensitive) vflags |= AWSVAL_VIOLATION_SENSITIVE;
-    } else if (tg.shape >= 0 && (m->shapes[tg.shape].flags & AV_SF_HIDES)) {
+    } else if (tg.shape >= 0 && (m->shapes[tg.shape].flags & AV_SF_SENSITIVE)) {
         vflags |= AWSVAL_VIOLATION_SENSITIVE;
     }
     if (over) {
-        awsval__walk_fail(&w, AWSVAL_KIND_LIMIT, AV_WHY_SIZE, (uint32_t)c->opts.max_size, 0);
+        awsval__walk_fail(&w, AWSVAL_KIND_LIMIT, AV_WHY_SIZE, (uint32_t)c->opts.max_size, c->opts.max_size);
     } else if (raw) {
         size_t bad;
         int64_t cps = awsval__utf8_count(json, len, &bad);
-        if (cps < 0) awsval__walk_fail(&w, AWSVAL_KIND_PARSE, AV_WHY_UTF8, (unsigned char)json[bad], bad);
+        if (cps < 0) awsval__walk_fail(&w, AWSVAL_KIND_PARSE, AV_WHY_NOT_UTF8, (unsigned char)json[bad], bad);
         else awsval__walk_string(&w, tg.shape, nseg, vflags, NULL, json, len, cps, 0, len);
     } else {
         awsval__scan_ws(&w.sc);

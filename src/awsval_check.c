@@ -93,6 +93,7 @@ static awsval__rec *record(awsval__walk *w, uint32_t nseg, uint8_t kind, uint8_t
     if (w->stop) return NULL;
     awsval_ctx *c = w->c;
     const awsval_model *m = w->m;
+    if (shape >= 0 && (m->shapes[shape].flags & AV_SF_SENSITIVE)) vflags |= AWSVAL_VIOLATION_SENSITIVE;
     bool grouped = g && (vflags & (AWSVAL_VIOLATION_LIST_MEMBER | AWSVAL_VIOLATION_MAP_KEY |
                                    AWSVAL_VIOLATION_MAP_VALUE)) &&
                    shape >= 0 && (m->shapes[shape].flags & AV_SF_SCALAR) && kind != AWSVAL_KIND_TYPE;
@@ -136,11 +137,13 @@ static awsval__rec *record(awsval__walk *w, uint32_t nseg, uint8_t kind, uint8_t
     return r;
 }
 
-/* Echoes a value (text as the service prints strings; JSON printed as Java at publish time). */
+/* Echoes a value (text as the service prints strings; JSON printed as Java at publish time).
+ * Nothing sensitive, and no container from which a sensitive value can be reached. */
 static void echo(awsval__walk *w, awsval__rec *r, uint32_t vflags, uint8_t form, const char *p,
                  size_t n, int32_t shape)
 {
     if (!r || (vflags & AWSVAL_VIOLATION_SENSITIVE) || !p) return;
+    if (shape >= 0 && (w->m->shapes[shape].flags & AV_SF_HIDES)) return;
     r->echo_form = form;
     r->echo_shape = shape;
     echo_keep(w, &r->echo, &r->echo_len, p, n);
@@ -438,6 +441,8 @@ static void type_mismatch(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t v
                             at(w, start), (size_t)(w->sc.p - start));
     if (!r) return;
     r->json_type = jt;
+    /* Printed as read (no shape), unless the expected shape hides a secret. */
+    if (si >= 0 && (w->m->shapes[si].flags & AV_SF_HIDES)) return;
     echo(w, r, vflags, AV_ECHO_JSON, start, (size_t)(w->sc.p - start), -1);
 }
 
@@ -628,6 +633,7 @@ static void map(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vflags)
     /* Keys of a map whose values are secret are secret too (environment variables). */
     bool hide_keys = sensitive || (m->shapes[sh->value].flags & AV_SF_HIDES) ||
                      (m->shapes[sh->target].flags & AV_SF_HIDES);
+    /* The keys' own violations are sensitive when the keys are. */
     awsval__grp g;
     awsval__grp_init(&g, nseg, si, sensitive || (sh->flags & AV_SF_HIDES));
     int64_t count = 0;
@@ -867,6 +873,8 @@ void awsval__walk_value(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vfl
     }
     const awsval__shape *sh = si >= 0 ? &w->m->shapes[si] : NULL;
     uint8_t t = sh ? sh->type : 0;
+    /* A sensitive shape makes everything in it sensitive, however it is reached. */
+    if (sh && (sh->flags & AV_SF_SENSITIVE)) vflags |= AWSVAL_VIOLATION_SENSITIVE;
     switch (*w->sc.p) {
     case '{':
         if (!enter(w)) return;

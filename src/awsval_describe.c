@@ -64,9 +64,8 @@ static void shape_line(awsval__out *o, const awsval_model *m, int32_t si, int de
     if (s->flags & AV_SF_UNION) awsval__out_str(o, ", union (exactly one member)");
     if (s->flags & AV_SF_SENSITIVE) awsval__out_str(o, ", sensitive");
     for (uint32_t k = 0; k < s->doc_count; k++) {
-        const awsval__doc_rule *r = &m->docs[s->doc_first + k];
         awsval__out_str(o, ", documented: ");
-        awsval__out_str(o, AV_STR(m, r->message));
+        awsval__report_doc_rule(o, m, (int32_t)(s->doc_first + k));
     }
     awsval__out_chr(o, '\n');
     for (int i = 0; i < nstack; i++)

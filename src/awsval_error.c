@@ -94,7 +94,7 @@ const char *awsval__why_text(uint8_t why)
 {
     static const char *const text[AV_WHY_COUNT] = {
         [AV_WHY_UNTERMINATED] = "unterminated string",
-        [AV_WHY_UTF8] = "invalid UTF-8",
+        [AV_WHY_UTF8] = "invalid UTF-8 in string",
         [AV_WHY_CONTROL] = "control character in a string must be escaped",
         [AV_WHY_ESCAPE] = "invalid escape",
         [AV_WHY_U_ESCAPE] = "invalid \\u escape",
@@ -115,6 +115,7 @@ const char *awsval__why_text(uint8_t why)
         [AV_WHY_DUPLICATE] = "duplicate key",
         [AV_WHY_DEPTH] = "nesting too deep",
         [AV_WHY_NOT_OBJECT] = "a JSON object expected",
+        [AV_WHY_NOT_UTF8] = "invalid UTF-8",
         [AV_WHY_SIZE] = "input larger than the size limit",
         [AV_WHY_MEMORY] = "the check needs more memory than the context may hold",
         [AV_WHY_ROUTE] = "no operation matches the request",

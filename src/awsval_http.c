@@ -495,7 +495,7 @@ static void check_bound(awsval__walk *w, const awsval__shape *in, size_t nbound,
                 awsval__walk_seg_index(w, 1, (uint32_t)(j - i));
                 check_text(w, 2, ms->target, vflags | AWSVAL_VIOLATION_LIST_MEMBER, &g, all[j].val, all[j].val_len);
             }
-            if (!vflags) jt = java_text(c, all + i, k - i, false, &jl);
+            if (!vflags && !mb->hides) jt = java_text(c, all + i, k - i, false, &jl);
             awsval__walk_group_text(w, &g, jt, jl);
             awsval__walk_count(w, mb->shape, 1, vflags, (int64_t)(k - i), jt, jl);
             if (ms->flags & AV_SF_UNIQUE) {
@@ -517,6 +517,7 @@ static void check_bound(awsval__walk *w, const awsval__shape *in, size_t nbound,
             }
         } else if (ms->type == AV_T_MAP) {
             bool hide = vflags || (m->shapes[ms->target].flags & AV_SF_HIDES) || (m->shapes[ms->value].flags & AV_SF_HIDES);
+            /* (a map bound to headers or the query string from which a secret is reachable) */
             awsval__grp g;
             awsval__grp_init(&g, 1, mb->shape, hide);
             for (size_t j = i; j < k && !w->stop; j++) {

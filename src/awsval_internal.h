@@ -309,7 +309,8 @@ typedef struct awsval__member {
     uint32_t hash;
     int32_t shape;
     uint8_t required;
-    uint8_t sensitive;  /* the member or its target is sensitive, or hides one */
+    uint8_t sensitive;  /* the member or its target shape is sensitive: everything below it is */
+    uint8_t hides;      /* a sensitive value is reachable from its target: never echoed whole */
     uint8_t location;   /* AV_LOC_* */
     uint32_t location_name; /* string offset (0 = member name) */
     uint32_t index;     /* its position in its structure (model order) */
@@ -473,6 +474,7 @@ enum {
     AV_WHY_SURROGATE, AV_WHY_NUMBER, AV_WHY_LEADING_ZERO, AV_WHY_FRACTION, AV_WHY_EXPONENT,
     AV_WHY_LITERAL, AV_WHY_VALUE, AV_WHY_KEY, AV_WHY_COLON, AV_WHY_OBJECT_NEXT, AV_WHY_ARRAY_NEXT,
     AV_WHY_TRAILING, AV_WHY_CHAR, AV_WHY_EMPTY, AV_WHY_DUPLICATE, AV_WHY_DEPTH, AV_WHY_NOT_OBJECT,
+    AV_WHY_NOT_UTF8,
     /* limits */
     AV_WHY_SIZE, AV_WHY_MEMORY,
     /* HTTP */
@@ -548,6 +550,8 @@ typedef struct awsval__pub {
 void awsval__echo_java(awsval__out *o, const awsval_model *m, int32_t shape, const char *json,
                        size_t len);
 
+/* A documented (overlay) rule's sentence (for awsval_model_describe). */
+void awsval__report_doc_rule(awsval__out *o, const awsval_model *m, int32_t rule);
 /* The strings of a published violation, written by the report layer into `o`. */
 void awsval__report_pointer(awsval__out *o, const awsval_ctx *c, const awsval__rec *r);
 void awsval__report_aws_path(awsval__out *o, const awsval_ctx *c, const awsval__rec *r);

@@ -2,6 +2,8 @@
 #include "awsval_json.h"
 #include "awsval_scan.h"
 
+#include <stdio.h>
+
 #define JV_MAX_DEPTH 512
 
 /* ------------------------------------------------------------------- arena (Private) */
@@ -69,6 +71,7 @@ typedef struct parser {
     awsval__buf stack;  /* children of the open containers */
     awsval__buf keys;   /* keyrefs of the open objects, for duplicates */
     const char *msg;    /* a reason beyond the tokenizer's */
+    char msgbuf[128];   /* one that names a key */
     size_t msg_at;
     bool nomem;
 } parser;
@@ -136,9 +139,16 @@ static bool check_keys(parser *ps, const jv_member *ms, size_t n)
         for (size_t i = 0; i < n && !at; i++)
             if (ms[i].key_len == kl && memcmp(ms[i].key, kt, kl) == 0 && seen++) at = ms[i].key_pos;
     }
+    if (dup >= 0 && ok) {
+        /* Name the key (cut at 64 bytes on a character boundary). */
+        size_t kl = refs[dup].len & ~AV_KEY_TEXT;
+        size_t show = kl > 64 ? awsval__utf8_floor(all.data + refs[dup].off, 64) : kl;
+        snprintf(ps->msgbuf, sizeof ps->msgbuf, "duplicate key \"%.*s%s\"", (int)show,
+                 all.data + refs[dup].off, show < kl ? "..." : "");
+    }
     awsval__buf_free(&all, &ps->d->alc);
     if (!ok) return oom(ps);
-    return dup < 0 || fail(ps, at, "duplicate key");
+    return dup < 0 || fail(ps, at, ps->msgbuf);
 }
 
 static bool read_container(parser *ps, jv *v, unsigned depth)
@@ -227,17 +237,17 @@ static bool read_value(parser *ps, jv *v, unsigned depth)
 }
 
 jv_doc *awsval__jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos,
-                         const char **msg, bool *nomem)
+                         char *msg, size_t msgcap, bool *nomem)
 {
     *nomem = false;
-    *msg = NULL;
+    if (msgcap) msg[0] = '\0';
     *pos = 0;
     awsval_alc a;
     awsval__alc_init(&a, alc);
     jv_doc *d = awsval__calloc(&a, 1, sizeof *d);
     if (!d) {
         *nomem = true;
-        *msg = "out of memory";
+        snprintf(msg, msgcap, "out of memory");
         return NULL;
     }
     d->alc = a;
@@ -254,12 +264,12 @@ jv_doc *awsval__jv_parse(const char *text, size_t len, const awsval_alc *alc, si
     if (ok) return d;
     if (ps.nomem || ps.sc.nomem) {
         *nomem = true;
-        *msg = "out of memory";
+        snprintf(msg, msgcap, "out of memory");
     } else if (ps.sc.err) {
-        *msg = awsval__why_text(ps.sc.err);
+        snprintf(msg, msgcap, "%s", awsval__why_text(ps.sc.err));
         *pos = ps.sc.err_off;
     } else {
-        *msg = ps.msg;
+        snprintf(msg, msgcap, "%s", ps.msg);
         *pos = ps.msg_at;
     }
     awsval__jv_free(d);

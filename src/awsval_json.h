@@ -36,10 +36,11 @@ struct jv_member {
 typedef struct jv_doc jv_doc;
 
 /* Parses a whole document (strict: RFC 8259, UTF-8, no duplicate keys, no NUL in strings). On
- * failure returns NULL with the offset in *pos and a constant reason in *msg; *nomem is set
- * when an allocation failed. The document owns every node; free it with awsval__jv_free. */
+ * failure returns NULL with the offset in *pos and the reason in msg (NUL-terminated); *nomem
+ * is set when an allocation failed. The document owns every node; free it with
+ * awsval__jv_free. */
 jv_doc *awsval__jv_parse(const char *text, size_t len, const awsval_alc *alc, size_t *pos,
-                         const char **msg, bool *nomem);
+                         char *msg, size_t msgcap, bool *nomem);
 const jv *awsval__jv_root(const jv_doc *d);
 void awsval__jv_free(jv_doc *d);
 

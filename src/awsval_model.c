@@ -228,8 +228,7 @@ static int32_t add_pattern(builder *b, const char *src, uint32_t mode, const cha
     if (!re) {
         /* awsval__regex_compile says exactly "out of memory" when an allocation failed. */
         if (strcmp(msg, "out of memory") == 0) NOMEM(b);
-        else fail(b, AWSVAL_MODEL, pos, "%s: pattern '%s' does not compile: %s at offset %zu",
-                  owner, src, msg, erroff);
+        else fail(b, AWSVAL_MODEL, pos, "%s: pattern '%s' does not compile: %s", owner, src, msg);
         return -1;
     }
     awsval__pattern *p = push(b, &b->patterns, sizeof *p);
@@ -486,12 +485,15 @@ static bool read_shape(builder *b, uint32_t si, const char *name, const jv *def)
 static jv_doc *parse_doc(builder *b, const char *text, size_t len, const char *label)
 {
     size_t pos;
-    const char *msg;
+    char msg[160];
     bool nomem;
-    jv_doc *d = awsval__jv_parse(text, len, &b->m->alc, &pos, &msg, &nomem);
+    jv_doc *d = awsval__jv_parse(text, len, &b->m->alc, &pos, msg, sizeof msg, &nomem);
     if (!d) {
+        size_t line = 0, col = 0;
+        awsval_locate_pos(text, len, pos, &line, &col);
         if (nomem) NOMEM(b);
-        else fail(b, AWSVAL_MODEL, pos, "%s: %s at byte %zu", label, msg, pos);
+        else fail(b, AWSVAL_MODEL, pos, "%s: %s at byte %zu (line %zu, column %zu)", label, msg, pos,
+                  line, col);
     }
     return d;
 }
@@ -510,7 +512,7 @@ static bool overlay_rule(builder *b, const jv *r, const char *label, const char 
     if (jv_is(pat, JV_STRING)) {
         rule.form = AV_DOC_REGEX;
         char owner[300];
-        snprintf(owner, sizeof owner, "%s: shape '%s'", label, name);
+        snprintf(owner, sizeof owner, "shape '%s'", name);
         rule.pattern = add_pattern(b, jv_str(pat), AWSVAL__RE_FULL, owner, jv_pos(pat));
         if (rule.pattern < 0) return false;
     } else if (jv_is(cs, JV_OBJECT)) {
@@ -643,8 +645,11 @@ static void mark_hiding(awsval_model *m)
             }
         }
     }
-    for (uint32_t i = 0; i < m->member_count; i++)
-        if (m->shapes[m->members[i].shape].flags & AV_SF_HIDES) m->members[i].sensitive = 1;
+    for (uint32_t i = 0; i < m->member_count; i++) {
+        const awsval__shape *t = &m->shapes[m->members[i].shape];
+        if (t->flags & AV_SF_SENSITIVE) m->members[i].sensitive = 1;
+        if ((t->flags & AV_SF_HIDES) || m->members[i].sensitive) m->members[i].hides = 1;
+    }
 }
 
 static bool build_member_tables(builder *b)
@@ -790,6 +795,29 @@ static bool error_fields(builder *b, const jv *shapes, const char *code)
 static const jv *setting(const jv *profile, const char *name)
 {
     return awsval__jv_get(awsval__jv_get(profile, name), "value");
+}
+
+/* A profile names only the settings awsval knows, each as {"value": ..., "evidence": [...]}:
+ * a typo in one must not silently leave a service answered the default way. */
+static bool profile_ok(builder *b, const jv *profile, bool top)
+{
+    static const char *const settings[] = {"validationError", "bodyPathPrefix", "echoValues",
+                                           "echoEnumValues"};
+    const char *key;
+    const jv *v;
+    JV_OBJECT_EACH(profile, key, v) {
+        if (top && strcmp(key, "operations") == 0) {
+            for (size_t i = 0; i < jv_count(v); i++)
+                if (!profile_ok(b, &v->u.members[i].val, false)) return false;
+            continue;
+        }
+        bool known = false;
+        for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) known |= strcmp(key, settings[i]) == 0;
+        if (!known || !awsval__jv_get(v, "value") || !jv_is(awsval__jv_get(v, "evidence"), JV_ARRAY))
+            return fail(b, AWSVAL_MODEL, jv_pos(v), "built-in profile: '%s' is not a setting with a value "
+                                                    "and its evidence", key);
+    }
+    return true;
 }
 
 /* How the service answers: derived from the model (its protocol and its own error shapes), then
@@ -1033,6 +1061,12 @@ static awsval_model *load(const char *json, size_t len, const awsval_model_opts 
         pd = parse_doc(&b, pr->data, pr->len, "built-in profile");
         b.doc = AWSVAL_ERRDOC_MODEL;
         if (!pd) { ok = false; goto done; }
+    }
+    if (pd) {
+        b.doc = AWSVAL_ERRDOC_BUILTIN;
+        ok = profile_ok(&b, awsval__jv_root(pd), true);
+        b.doc = AWSVAL_ERRDOC_MODEL;
+        if (!ok) goto done;
     }
     if (!derive_native(&b, meta, shapes, awsval__jv_root(pd))) { ok = false; goto done; }
 

@@ -164,6 +164,13 @@ static void say_enum(awsval__out *o, const awsval_model *m, const awsval__shape 
 }
 
 /* A documented rule's sentence: the overlay's own, or ours. */
+static void say_doc(awsval__out *o, const awsval_model *m, int32_t ri);
+
+void awsval__report_doc_rule(awsval__out *o, const awsval_model *m, int32_t rule)
+{
+    say_doc(o, m, rule);
+}
+
 static void say_doc(awsval__out *o, const awsval_model *m, int32_t ri)
 {
     const awsval__doc_rule *d = &m->docs[ri];
@@ -265,6 +272,54 @@ static void say_item_constraints(awsval__out *o, const awsval_ctx *c, const awsv
 #undef NEXT
 }
 
+/* A parse-level failure's description (ours): "Unable to parse the request: ... at byte N". */
+static void parse_detail(awsval__out *o, const awsval_ctx *c, const awsval__rec *r)
+{
+    switch (r->why) {
+    case AV_WHY_CONTROL:
+        awsval__out_str(o, "control character U+00");
+        awsval__out_chr(o, "0123456789ABCDEF"[(r->arg >> 4) & 15]);
+        awsval__out_chr(o, "0123456789ABCDEF"[r->arg & 15]);
+        awsval__out_str(o, " in string must be escaped");
+        return;
+    case AV_WHY_ESCAPE:
+        /* The character, or '?' for one that is not printable ASCII. */
+        awsval__out_str(o, "invalid escape '\\");
+        awsval__out_chr(o, r->arg >= 0x20 && r->arg < 0x7f ? (char)r->arg : '?');
+        awsval__out_chr(o, '\'');
+        return;
+    case AV_WHY_CHAR:
+        awsval__out_str(o, "unexpected character '");
+        awsval__out_chr(o, r->arg >= 0x20 && r->arg < 0x7f ? (char)r->arg : '?');
+        awsval__out_chr(o, '\'');
+        return;
+    case AV_WHY_DEPTH:
+        awsval__out_str(o, "nesting deeper than ");
+        awsval__out_u64(o, r->arg);
+        awsval__out_str(o, " levels");
+        return;
+    case AV_WHY_DUPLICATE:
+        awsval__out_str(o, "duplicate key");
+        /* The key, cut at 64 bytes on a character boundary; never a key inside a secret. */
+        if (r->echo != UINT32_MAX && r->echo_form == AV_ECHO_TEXT) {
+            awsval__out_str(o, " \"");
+            size_t n = r->echo_len > 64 ? awsval__utf8_floor(c->res.data + r->echo, 64) : r->echo_len;
+            awsval__out_text(o, c->res.data + r->echo, n);
+            if (n < r->echo_len) awsval__out_str(o, "...");
+            awsval__out_chr(o, '"');
+        }
+        return;
+    case AV_WHY_DUP_FIELD:
+        awsval__out_str(o, "the request has more than one ");
+        if (r->echo != UINT32_MAX) awsval__out_text(o, c->res.data + r->echo, r->echo_len);
+        else awsval__out_str(o, "copy of a field");
+        awsval__out_str(o, ", which holds one value");
+        return;
+    default:
+        awsval__out_str(o, awsval__why_text(r->why));
+    }
+}
+
 /* The constraint of one violation alone, as Coral words it ("Member must ..."). */
 static void constraint(awsval__out *o, const awsval_ctx *c, const awsval__rec *r)
 {
@@ -318,7 +373,7 @@ static void constraint(awsval__out *o, const awsval_ctx *c, const awsval__rec *r
         awsval__out_str(o, "Member must have unique values");
         break;
     default: /* PARSE, OPERATION: what was wrong, (ours) */
-        awsval__out_str(o, awsval__why_text(r->why));
+        parse_detail(o, c, r);
         break;
     }
 }
@@ -380,59 +435,6 @@ bool awsval__report_value(awsval__out *o, const awsval_ctx *c, const awsval__rec
 }
 
 /* --------------------------------------------------------------- sentences (Private) */
-
-/* A parse-level failure's description (ours): "Unable to parse the request: ... at byte N". */
-static void parse_detail(awsval__out *o, const awsval_ctx *c, const awsval__rec *r)
-{
-    switch (r->why) {
-    case AV_WHY_CONTROL:
-        awsval__out_str(o, "control character U+00");
-        awsval__out_chr(o, "0123456789ABCDEF"[(r->arg >> 4) & 15]);
-        awsval__out_chr(o, "0123456789ABCDEF"[r->arg & 15]);
-        awsval__out_str(o, " in string must be escaped");
-        return;
-    case AV_WHY_ESCAPE:
-        awsval__out_str(o, "invalid escape");
-        if (r->arg >= 0x20 && r->arg < 0x7f) {
-            awsval__out_str(o, " '\\");
-            awsval__out_chr(o, (char)r->arg);
-            awsval__out_chr(o, '\'');
-        }
-        return;
-    case AV_WHY_CHAR:
-        awsval__out_str(o, "unexpected character");
-        if (r->arg >= 0x20 && r->arg < 0x7f) {
-            awsval__out_str(o, " '");
-            awsval__out_chr(o, (char)r->arg);
-            awsval__out_chr(o, '\'');
-        }
-        return;
-    case AV_WHY_DEPTH:
-        awsval__out_str(o, "nesting deeper than ");
-        awsval__out_u64(o, r->arg);
-        awsval__out_str(o, " levels");
-        return;
-    case AV_WHY_DUPLICATE:
-        awsval__out_str(o, "duplicate key");
-        /* The key, cut at 64 bytes on a character boundary; never a key inside a secret. */
-        if (r->echo != UINT32_MAX && r->echo_form == AV_ECHO_TEXT) {
-            awsval__out_str(o, " \"");
-            size_t n = r->echo_len > 64 ? awsval__utf8_floor(c->res.data + r->echo, 64) : r->echo_len;
-            awsval__out_text(o, c->res.data + r->echo, n);
-            if (n < r->echo_len) awsval__out_str(o, "...");
-            awsval__out_chr(o, '"');
-        }
-        return;
-    case AV_WHY_DUP_FIELD:
-        awsval__out_str(o, "the request has more than one ");
-        if (r->echo != UINT32_MAX) awsval__out_text(o, c->res.data + r->echo, r->echo_len);
-        else awsval__out_str(o, "copy of a field");
-        awsval__out_str(o, ", which holds one value");
-        return;
-    default:
-        awsval__out_str(o, awsval__why_text(r->why));
-    }
-}
 
 /* One Coral sentence: "Value 'x' at 'p' failed to satisfy constraint: Member must ...". */
 static void aws_sentence(awsval__out *o, const awsval_ctx *c, const awsval__rec *r)

@@ -253,7 +253,7 @@ Test(check, required_seed_operations)
     one_in(lattice, DELETE, "{}", AWSVAL_KIND_REQUIRED, "/serviceNetworkServiceAssociationIdentifier",
            "serviceNetworkServiceAssociationIdentifier");
     one_in(runner, DELVPC, "{\"VpcIngressConnectionArn\":null}", AWSVAL_KIND_REQUIRED,
-           "/VpcIngressConnectionArn", "VpcIngressConnectionArn");
+           "/VpcIngressConnectionArn", "vpcIngressConnectionArn");
 }
 
 /* The whole input given as JSON null has none of its required members. */
@@ -312,22 +312,22 @@ Test(check, type_mismatches)
         const char *json, *pointer, *constraint, *value;
         size_t offset, length;
     } cases[] = {
-        {"{\"name\":5}", "/name", "Member must be a string", "5", 8, 1},
-        {"{\"name\":true}", "/name", "Member must be a string", "true", 8, 4},
-        {"{\"name\":{\"a\":[1,\"x\"]}}", "/name", "Member must be a string", "{a=[1, x]}", 8, 13},
-        {"{\"name\":[\"a\", \"b\"]}", "/name", "Member must be a string", "[a, b]", 8, 10},
-        {"{\"name\":\"a\",\"count\":\"5\"}", "/count", "Member must be an integer", "5", 20, 3},
-        {"{\"name\":\"a\",\"count\":true}", "/count", "Member must be an integer", "true", 20, 4},
-        {"{\"name\":\"a\",\"flag\":\"true\"}", "/flag", "Member must be a boolean", "true", 19, 6},
-        {"{\"name\":\"a\",\"flag\":1}", "/flag", "Member must be a boolean", "1", 19, 1},
-        {"{\"name\":\"a\",\"ratio\":\"abc\"}", "/ratio", "Member must be a double", "abc", 20, 5},
-        {"{\"name\":\"a\",\"items\":{}}", "/items", "Member must be a list", "{}", 20, 2},
-        {"{\"name\":\"a\",\"labels\":\"x\"}", "/labels", "Member must be a map", "x", 21, 3},
-        {"{\"name\":\"a\",\"labels\":[]}", "/labels", "Member must be a map", "[]", 21, 2},
-        {"{\"name\":\"a\",\"choice\":[1]}", "/choice", "Member must be a structure", "[1]", 21, 3},
-        {"{\"name\":\"a\",\"data\":5}", "/data", "Member must be a blob", "5", 19, 1},
-        {"{\"name\":\"a\",\"when\":true}", "/when", "Member must be a timestamp", "true", 19, 4},
-        {"{\"name\":\"a\",\"items\":[\"x\"]}", "/items/0", "Member must be a structure", "x", 21, 3},
+        {"{\"name\":5}", "/name", "class java.lang.Integer can not be converted to an String", "5", 8, 1},
+        {"{\"name\":true}", "/name", "class java.lang.Boolean can not be converted to an String", "true", 8, 4},
+        {"{\"name\":{\"a\":[1,\"x\"]}}", "/name", "class java.util.LinkedHashMap can not be converted to an String", "{a=[1, x]}", 8, 13},
+        {"{\"name\":[\"a\", \"b\"]}", "/name", "class java.util.ArrayList can not be converted to an String", "[a, b]", 8, 10},
+        {"{\"name\":\"a\",\"count\":\"5\"}", "/count", "class java.lang.String can not be converted to an Integer", "5", 20, 3},
+        {"{\"name\":\"a\",\"count\":true}", "/count", "class java.lang.Boolean can not be converted to an Integer", "true", 20, 4},
+        {"{\"name\":\"a\",\"flag\":\"true\"}", "/flag", "class java.lang.String can not be converted to an Boolean", "true", 19, 6},
+        {"{\"name\":\"a\",\"flag\":1}", "/flag", "class java.lang.Integer can not be converted to an Boolean", "1", 19, 1},
+        {"{\"name\":\"a\",\"ratio\":\"abc\"}", "/ratio", "class java.lang.String can not be converted to an Double", "abc", 20, 5},
+        {"{\"name\":\"a\",\"items\":{}}", "/items", "class java.util.LinkedHashMap can not be converted to an List", "{}", 20, 2},
+        {"{\"name\":\"a\",\"labels\":\"x\"}", "/labels", "class java.lang.String can not be converted to an Map", "x", 21, 3},
+        {"{\"name\":\"a\",\"labels\":[]}", "/labels", "class java.util.ArrayList can not be converted to an Map", "[]", 21, 2},
+        {"{\"name\":\"a\",\"choice\":[1]}", "/choice", "class java.util.ArrayList can not be converted to an Choice", "[1]", 21, 3},
+        {"{\"name\":\"a\",\"data\":5}", "/data", "class java.lang.Integer can not be converted to an ByteBuffer", "5", 19, 1},
+        {"{\"name\":\"a\",\"when\":true}", "/when", "class java.lang.Boolean can not be converted to an Date", "true", 19, 4},
+        {"{\"name\":\"a\",\"items\":[\"x\"]}", "/items/0", "class java.lang.String can not be converted to an Item", "x", 21, 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         awsval_code rc = run(kinds, "Kinds", cases[i].json);
@@ -346,7 +346,8 @@ Test(check, type_mismatches)
 Test(check, type_of_whole_input)
 {
     awsval_violation v = one_in(lattice, CREATE, " \"x\" ", AWSVAL_KIND_TYPE, "", "");
-    cr_assert_str_eq(v.constraint, "Member must be a structure");
+    cr_assert_str_eq(v.constraint,
+                     "class java.lang.String can not be converted to an CreateServiceNetworkServiceAssociationRequest");
     cr_assert_str_eq(v.value, "x");
     cr_assert_str_eq(v.shape, "CreateServiceNetworkServiceAssociationRequest");
     cr_assert_eq(v.offset, 1);
@@ -365,7 +366,7 @@ Test(check, integer_bounds_of_the_type)
     valid("{\"name\":\"a\",\"plain\":1e3}");
     valid("{\"name\":\"a\",\"plain\":7.0}");
     awsval_violation v = one("{\"name\":\"a\",\"plain\":2147483648}", AWSVAL_KIND_TYPE, "/plain", "plain");
-    cr_assert_str_eq(v.constraint, "Member must be an integer");
+    cr_assert_str_eq(v.constraint, "class java.lang.Long can not be converted to an Integer");
     cr_assert_str_eq(v.value, "2147483648");
     one("{\"name\":\"a\",\"plain\":-2147483649}", AWSVAL_KIND_TYPE, "/plain", "plain");
     one("{\"name\":\"a\",\"plain\":1.5}", AWSVAL_KIND_TYPE, "/plain", "plain");
@@ -375,13 +376,13 @@ Test(check, integer_bounds_of_the_type)
     valid("{\"name\":\"a\",\"big\":9223372036854775807}");
     valid("{\"name\":\"a\",\"big\":-9223372036854775808}");
     v = one("{\"name\":\"a\",\"big\":9223372036854775808}", AWSVAL_KIND_TYPE, "/big", "big");
-    cr_assert_str_eq(v.constraint, "Member must be a long");
+    cr_assert_str_eq(v.constraint, "class java.math.BigInteger can not be converted to an Long");
     one("{\"name\":\"a\",\"big\":-9223372036854775809}", AWSVAL_KIND_TYPE, "/big", "big");
 
     valid("{\"name\":\"a\",\"tiny\":127}");
     valid("{\"name\":\"a\",\"tiny\":-128}");
     v = one("{\"name\":\"a\",\"tiny\":128}", AWSVAL_KIND_TYPE, "/tiny", "tiny");
-    cr_assert_str_eq(v.constraint, "Member must be a byte");
+    cr_assert_str_eq(v.constraint, "class java.lang.Integer can not be converted to an Byte");
     one("{\"name\":\"a\",\"tiny\":-129}", AWSVAL_KIND_TYPE, "/tiny", "tiny");
 }
 
@@ -402,8 +403,9 @@ Test(check, numeric_range)
     cr_assert_str_eq(v.constraint, "Member must have value less than or equal to 10");
     v = one("{\"name\":\"a\",\"count\":-3}", AWSVAL_KIND_RANGE, "/count", "count");
     cr_assert_str_eq(v.value, "-3");
+    /* Echoed as the service prints the Integer it read. */
     v = one("{\"name\":\"a\",\"count\":1e2}", AWSVAL_KIND_RANGE, "/count", "count");
-    cr_assert_str_eq(v.value, "1e2");
+    cr_assert_str_eq(v.value, "100");
 
     valid("{\"name\":\"a\",\"ratio\":0.5}");
     valid("{\"name\":\"a\",\"ratio\":2.5}");
@@ -619,7 +621,11 @@ Test(check, map_keys_and_values)
     awsval_violation v = one("{\"name\":\"a\",\"labels\":{\"ABC\":\"x\"}}", AWSVAL_KIND_PATTERN,
                              "/labels/ABC", "labels");
     cr_assert_eq(v.flags, AWSVAL_VIOLATION_MAP_KEY);
-    cr_assert_str_eq(v.value, "ABC");
+    /* Reported at the map, as services do: the whole map echoed, every key constraint listed. */
+    cr_assert_str_eq(v.value, "{ABC=x}");
+    cr_assert_str_eq(v.constraint, "Map keys must satisfy constraint: [Member must have length less than or "
+                                   "equal to 5, Member must have length greater than or equal to 1, Member "
+                                   "must satisfy regular expression pattern: [a-z/~]+]");
     cr_assert_str_eq(v.shape, "LabelKey");
     cr_assert_str_eq(v.pattern, "[a-z/~]+");
     cr_assert_eq(v.offset, 22);
@@ -633,16 +639,19 @@ Test(check, map_keys_and_values)
     cr_assert_str_eq(viol(0).aws_path, "labels");
     v = one("{\"name\":\"a\",\"labels\":{\"k\":\"abcd\"}}", AWSVAL_KIND_LENGTH, "/labels/k", "labels");
     cr_assert_eq(v.flags, AWSVAL_VIOLATION_MAP_VALUE);
-    cr_assert_str_eq(v.value, "abcd");
+    cr_assert_str_eq(v.value, "{k=abcd}");
     cr_assert_str_eq(v.shape, "LabelValue");
     cr_assert_eq(v.offset, 26);
     cr_assert_eq(v.length, 6);
     /* JSON Pointer escaping of ~ and /. */
     v = one("{\"name\":\"a\",\"labels\":{\"a/b~c\":\"abcd\"}}", AWSVAL_KIND_LENGTH, "/labels/a~1b~0c", "labels");
     /* Map values of the wrong type, and null values. */
-    v = one("{\"name\":\"a\",\"labels\":{\"k\":7}}", AWSVAL_KIND_TYPE, "/labels/k", "labels");
-    cr_assert_str_eq(v.constraint, "Member must be a string");
-    valid("{\"name\":\"a\",\"labels\":{\"k\":null}}");
+    v = one("{\"name\":\"a\",\"labels\":{\"k\":7}}", AWSVAL_KIND_TYPE, "/labels/k", "labels.k.member");
+    cr_assert_str_eq(v.constraint, "class java.lang.Integer can not be converted to an String");
+    /* A null map value breaks "Member must not be null", reported at the map as services do. */
+    v = one("{\"name\":\"a\",\"labels\":{\"k\":null}}", AWSVAL_KIND_REQUIRED, "/labels/k", "labels");
+    cr_assert(v.flags & AWSVAL_VIOLATION_MAP_VALUE);
+    cr_assert_neq(v.group, 0);
 }
 
 /* ---------------------------------------------------------------------------------- unions */
@@ -693,7 +702,7 @@ Test(check, blobs)
         char json[64];
         snprintf(json, sizeof json, "{\"name\":\"a\",\"data\":\"%s\"}", bad[i]);
         v = one(json, AWSVAL_KIND_TYPE, "/data", "data");
-        cr_assert_str_eq(v.constraint, "Member must be a blob", "%s", json);
+        cr_assert_str_eq(v.constraint, "class java.lang.String can not be converted to an ByteBuffer", "%s", json);
     }
 }
 
@@ -718,7 +727,7 @@ Test(check, timestamps)
         char json[96];
         snprintf(json, sizeof json, "{\"name\":\"a\",\"when\":%s}", bad[i]);
         awsval_violation v = one(json, AWSVAL_KIND_TYPE, "/when", "when");
-        cr_assert_str_eq(v.constraint, "Member must be a timestamp", "%s", json);
+        cr_assert(strstr(v.constraint, " can not be converted to an Date"), "%s: %s", json, v.constraint);
     }
 }
 
@@ -844,9 +853,10 @@ Test(check, create_tag_key_astral_length)
     awsval_violation v = one_in(lattice, CREATE, j, AWSVAL_KIND_LENGTH, ptr, "tags");
     cr_assert_eq(v.actual, 129);
     cr_assert_eq(v.flags, AWSVAL_VIOLATION_MAP_KEY);
-    cr_assert_str_eq(v.constraint, "Member must have length less than or equal to 128");
+    cr_assert_str_eq(v.constraint, "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]");
     cr_assert_str_eq(v.shape, "TagKey");
-    cr_assert_str_eq(v.value, key);
+    /* The whole map is echoed, as services do. */
+    cr_assert(strncmp(v.value, "{k0=v, k1=v, k2=v, ", 19) == 0 && strstr(v.value, key), "%s", v.value);
     cr_assert_eq(v.source, AWSVAL_SOURCE_MODEL);
     cr_assert_eq(v.length, 129 * 4 + 2);
     cr_assert_eq(v.offset, (size_t)(strstr(j, ASTRAL) - j) - 1);
@@ -873,8 +883,8 @@ Test(check, create_tag_key_documented_rules)
     awsval_violation v = one_in(lattice, CREATE, j, AWSVAL_KIND_PATTERN, "/tags/aws:owner", "tags");
     cr_assert_eq(v.source, AWSVAL_SOURCE_DOCUMENTED);
     cr_assert_eq(v.flags, AWSVAL_VIOLATION_MAP_KEY);
-    cr_assert_str_eq(v.constraint, "Member must not begin with 'aws:'");
-    cr_assert_str_eq(v.value, "aws:owner");
+    cr_assert_str_eq(v.constraint, "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must not begin with 'aws:']");
+    cr_assert_str_eq(v.value, "{k0=v, k1=v, aws:owner=v}");
     cr_assert_str_eq(v.shape, "TagKey");
     cr_assert_null(v.pattern); /* a forbiddenPrefix rule: no regex */
     free(j);
@@ -890,7 +900,14 @@ Test(check, create_tag_key_documented_rules)
     v = one_in(lattice, CREATE, j, AWSVAL_KIND_PATTERN, "/tags/a#b", "tags");
     cr_assert_eq(v.source, AWSVAL_SOURCE_DOCUMENTED);
     cr_assert_str_eq(v.constraint,
-                     "Member must contain only Unicode letters, digits, white space, and any of the following symbols: _ . : / = + - @");
+                     "Map keys must satisfy constraint: [Member must have length less than or equal to 128, "
+                     "Member must have length greater than or equal to 1, Member must contain only Unicode "
+                     "letters, digits, white space, and any of the following symbols: _ . : / = + - @]");
+    /* The rule alone, in the per-violation message of Smithy's style. */
+    char msg[512];
+    cr_assert_eq(awsval_ctx_violation_message(ctx, 0, AWSVAL_REPORT_SMITHY, msg, sizeof msg, NULL), AWSVAL_OK);
+    cr_assert_str_eq(msg, "Value at '/tags' failed to satisfy constraint: Member must contain only Unicode "
+                          "letters, digits, white space, and any of the following symbols: _ . : / = + - @");
     free(j);
     /* Tag values: documented characters too. */
     const char *jv = "{\"serviceIdentifier\":\"" SVC_ID "\",\"serviceNetworkIdentifier\":\"" SN_ID "\",\"tags\":{\"k\":\"v#\"}}";
@@ -925,7 +942,7 @@ Test(check, create_tag_value_length)
     snprintf(json, sizeof json, "{\"serviceIdentifier\":\"" SVC_ID "\",\"serviceNetworkIdentifier\":\"" SN_ID "\",\"tags\":{\"\":\"v\"}}");
     v = one_in(lattice, CREATE, json, AWSVAL_KIND_LENGTH, "/tags/", "tags");
     cr_assert_eq(v.actual, 0);
-    cr_assert_str_eq(v.constraint, "Member must have length greater than or equal to 1");
+    cr_assert_str_eq(v.constraint, "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]");
 }
 
 Test(check, create_client_token)
@@ -1011,7 +1028,7 @@ Test(check, apprunner_delete_vpc_ingress_connection)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(json, sizeof json, "{\"VpcIngressConnectionArn\":\"%s\"}", bad[i]);
         awsval_violation v = one_in(runner, DELVPC, json, AWSVAL_KIND_PATTERN, "/VpcIngressConnectionArn",
-                                    "VpcIngressConnectionArn");
+                                    "vpcIngressConnectionArn");
         cr_assert_str_eq(v.shape, "AppRunnerResourceArn");
         cr_assert_str_eq(v.pattern, "arn:aws(-[\\w]+)*:[a-z0-9-\\\\.]{0,63}:[a-z0-9-\\\\.]{0,63}:[0-9]{12}:(\\w|\\/|-){1,1011}");
         cr_assert_eq(v.offset, 27);
@@ -1029,7 +1046,7 @@ Test(check, apprunner_delete_vpc_ingress_connection)
     cr_assert_str_eq(v.constraint, "Member must have length less than or equal to 1011");
     free(tail);
     one_in(runner, DELVPC, "{\"VpcIngressConnectionArn\":7}", AWSVAL_KIND_TYPE, "/VpcIngressConnectionArn",
-           "VpcIngressConnectionArn");
+           "vpcIngressConnectionArn");
 }
 
 /* Long but valid ARNs (the model allows 1011 characters) are decided, not given up on: the
@@ -1116,7 +1133,7 @@ Test(check, sensitive_shape_not_echoed)
     const char *j = CODE_VALUES("\"BuildCommand\":\"topsecret\\nrm -rf\"");
     awsval_violation v = one_in(runner, "CreateService", j, AWSVAL_KIND_PATTERN,
                                 "/SourceConfiguration/CodeRepository/CodeConfiguration/CodeConfigurationValues/BuildCommand",
-                                "SourceConfiguration.CodeRepository.CodeConfiguration.CodeConfigurationValues.BuildCommand");
+                                "sourceConfiguration.codeRepository.codeConfiguration.codeConfigurationValues.buildCommand");
     cr_assert_null(v.value);
     cr_assert_eq(v.flags, AWSVAL_VIOLATION_SENSITIVE);
     cr_assert_str_eq(v.shape, "BuildCommand");
@@ -1297,13 +1314,22 @@ Test(check, size_limit)
     const char *j = "{\"name\":\"abcde\"}";
     cr_assert_eq(strlen(j), 16);
     cr_assert_eq(awsval_check(c, kinds, "Kinds", j, 16), AWSVAL_OK);
+    /* Over the limit: a LIMIT violation alone, answered 413, at the limit's offset. */
     j = "{\"name\":\"abcdef\"}";
-    parse_fail_with(c, kinds, "Kinds", j, strlen(j), 16, "input larger than 16 bytes");
+    cr_assert_eq(awsval_check(c, kinds, "Kinds", j, strlen(j)), AWSVAL_INVALID);
+    cr_assert_eq(awsval_ctx_violation_total(c), 1);
+    awsval_violation v = {.size = sizeof v};
+    cr_assert_eq(awsval_ctx_violation(c, 0, &v), AWSVAL_OK);
+    cr_assert_eq(v.kind, AWSVAL_KIND_LIMIT);
+    cr_assert_eq(v.offset, 16);
+    cr_assert_str_eq(v.constraint, "input larger than 16 bytes");
+    awsval_rejection r = {.size = sizeof r};
+    cr_assert_eq(awsval_ctx_rejection(c, &r), AWSVAL_OK);
+    cr_assert_eq(r.status, 413);
     /* Also for check_value and check_string. */
     cr_assert_eq(awsval_check_string(c, kinds, "Text", "abcdefghijklmnopq", 17), AWSVAL_INVALID);
-    awsval_violation v = {.size = sizeof v};
     awsval_ctx_violation(c, 0, &v);
-    cr_assert_eq(v.kind, AWSVAL_KIND_PARSE);
+    cr_assert_eq(v.kind, AWSVAL_KIND_LIMIT);
     cr_assert_str_eq(v.constraint, "input larger than 16 bytes");
     awsval_ctx_free(c);
 }

@@ -88,9 +88,11 @@ Test(cli, batch_lines)
     char *out = run_cli("batch '%s'", in, &status);
     cr_assert_eq(status, 1, "exit %d", status);
     cr_assert_eq(count_lines(out), 8, "%s", out);
-    cr_assert_str_eq(line(out, 0), "{\"id\":1,\"valid\":true,\"total\":0,\"failures\":[]}");
+    cr_assert_str_eq(line(out, 0), "{\"id\":1,\"valid\":true,\"total\":0,\"errors\":0,\"operation\":\""
+                                   "DeleteServiceNetworkServiceAssociation\",\"failures\":[]}");
     cr_assert_str_eq(line(out, 1),
-                     "{\"id\":\"two\",\"valid\":false,\"total\":2,\"failures\":["
+                     "{\"id\":\"two\",\"valid\":false,\"total\":2,\"errors\":2,\"status\":400,\"errorType\":"
+                     "\"ValidationException\",\"operation\":\"DeleteServiceNetworkServiceAssociation\",\"failures\":["
                      "{\"path\":\"/" SNSA "\",\"constraint\":\"length\",\"source\":\"model\",\"message\":\"Value 'snsa-1' "
                      "at '" SNSA "' failed to satisfy constraint: Member must have length greater than or equal to 17\","
                      "\"awsPath\":\"" SNSA "\",\"shape\":\"ServiceNetworkServiceAssociationIdentifier\",\"offset\":46,\"length\":8},"
@@ -113,11 +115,13 @@ Test(cli, batch_lines)
                      "{\"id\":6,\"valid\":false,\"failures\":[{\"path\":\"\",\"constraint\":\"parse\",\"source\":"
                      "\"model\",\"message\":\"a line needs \\\"service\\\", \\\"operation\\\" and \\\"params\\\"\"}]}");
     cr_assert_str_eq(line(out, 6),
-                     "{\"id\":[1,2],\"valid\":false,\"total\":1,\"failures\":[{\"path\":\"/VpcIngressConnectionArn\","
-                     "\"constraint\":\"type\",\"source\":\"model\",\"message\":\"Value '5' at 'VpcIngressConnectionArn' "
-                     "failed to satisfy constraint: Member must be a string\",\"awsPath\":\"VpcIngressConnectionArn\","
+                     "{\"id\":[1,2],\"valid\":false,\"total\":1,\"errors\":1,\"status\":400,\"errorType\":"
+                     "\"SerializationException\",\"operation\":\"DeleteVpcIngressConnection\",\"failures\":[{\"path\":"
+                     "\"/VpcIngressConnectionArn\",\"constraint\":\"type\",\"source\":\"model\",\"message\":\"class "
+                     "java.lang.Integer can not be converted to an String\",\"awsPath\":\"vpcIngressConnectionArn\","
                      "\"shape\":\"AppRunnerResourceArn\",\"offset\":27,\"length\":1}]}");
-    cr_assert_str_eq(line(out, 7), "{\"id\":8,\"valid\":true,\"total\":0,\"failures\":[]}");
+    cr_assert_str_eq(line(out, 7), "{\"id\":8,\"valid\":true,\"total\":0,\"errors\":0,\"operation\":\""
+                                   "DeleteVpcIngressConnection\",\"failures\":[]}");
     /* Every output line is a JSON object. */
     for (int i = 0; i < 8; i++) {
         json_error_t je;
@@ -137,8 +141,10 @@ Test(cli, batch_all_valid_exits_zero)
     int status;
     char *out = run_cli("batch < '%s'", in, &status);
     cr_assert_eq(status, 0, "exit %d: %s", status, out);
-    cr_assert_str_eq(out, "{\"id\":\"a\",\"valid\":true,\"total\":0,\"failures\":[]}\n"
-                          "{\"id\":null,\"valid\":true,\"total\":0,\"failures\":[]}\n");
+    cr_assert_str_eq(out, "{\"id\":\"a\",\"valid\":true,\"total\":0,\"errors\":0,\"operation\":"
+                          "\"CreateServiceNetworkServiceAssociation\",\"failures\":[]}\n"
+                          "{\"id\":null,\"valid\":true,\"total\":0,\"errors\":0,\"operation\":\"ListServices\","
+                          "\"failures\":[]}\n");
     free(out);
 }
 
@@ -164,7 +170,9 @@ Test(cli, check_exit_codes_and_formats)
     free(out);
     out = run_cli("--format json check apprunner DeleteVpcIngressConnection '%s'", "{\"VpcIngressConnectionArn\":", &status);
     cr_assert_eq(status, 1);
-    cr_assert_str_eq(out, "{\"valid\":false,\"total\":1,\"failures\":[{\"path\":\"\",\"constraint\":\"parse\",\"source\":"
+    cr_assert_str_eq(out, "{\"valid\":false,\"total\":1,\"errors\":1,\"status\":400,\"errorType\":"
+                          "\"SerializationException\",\"operation\":\"DeleteVpcIngressConnection\",\"failures\":[{"
+                          "\"path\":\"\",\"constraint\":\"parse\",\"source\":"
                           "\"model\",\"message\":\"Unable to parse the request: value expected at byte 27\",\"awsPath\":"
                           "\"\",\"offset\":27,\"length\":0}]}\n");
     free(out);

@@ -140,7 +140,7 @@ Test(model, load_errors_name_shape_and_reason)
     load_fails("[1,2]", "not a botocore service model: metadata, operations and shapes objects are required", 0);
     load_fails("{}", "not a botocore service model: metadata, operations and shapes objects are required", 0);
     load_fails("{\"metadata\":{},\"operations\":{},\"shapes\":{},\"shapes\":{}}",
-               "model JSON: duplicate key \"shapes\" in the object at byte 0 (line 1, column 1)", 0);
+               "model JSON: duplicate key \"shapes\" at byte 43 (line 1, column 44)", 0);
     load_fails(HEAD "{\"R\":{\"type\":\"structure\",\"members\":{\"x\":{\"shape\":\"Nope\"}}}}}",
                "shape 'R': member 'x' references unknown shape 'Nope'", 0);
     load_fails(HEAD "{\"S\":{\"type\":\"structure\",\"members\":{\"x\":{}}}}}",
@@ -175,7 +175,12 @@ Test(model, bad_pattern_error)
     const char *want = "shape 'Bad': pattern '(ab' does not compile: ";
     cr_assert_eq(strncmp(err.message, want, strlen(want)), 0, "%s", err.message);
     cr_assert_gt(strlen(err.message), strlen(want), "no reason given");
-    cr_assert_eq(err.pos, 3, "pos %zu", err.pos);
+    /* The position is the pattern's, in the model document, with its line and column. */
+    size_t at = (size_t)(strstr(j, "\"(ab\"") - j);
+    cr_assert_eq(err.pos, at, "pos %zu", err.pos);
+    cr_assert_eq(err.doc, AWSVAL_ERRDOC_MODEL);
+    cr_assert_eq(err.line, 1);
+    cr_assert_eq(err.column, at + 1);
 }
 
 /* An operation whose input names a missing shape is an operation, not a shape. */
