@@ -81,7 +81,7 @@ static void check_violations(awsval_ctx *ctx, awsval_code rc, size_t size,
                     v.kind);
         FUZZ_ASSERT(v.source == AWSVAL_SOURCE_MODEL || v.source == AWSVAL_SOURCE_DOCUMENTED,
                     "source %u", v.source);
-        FUZZ_ASSERT((v.flags & ~7u) == 0, "flags %#x", v.flags);
+        FUZZ_ASSERT((v.flags & ~15u) == 0, "flags %#x", v.flags);
         check_str("pointer", v.pointer);
         check_str("aws_path", v.aws_path);
         check_str("shape", v.shape);

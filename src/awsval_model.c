@@ -833,10 +833,10 @@ static bool derive_native(builder *b, const jv *meta, const jv *shapes, const jv
     const jv *ve = awsval__jv_get(shapes, "ValidationException");
     bool modelled = jv_is_true(awsval__jv_get(ve, "exception"));
     const jv *code = setting(profile, "validationError");
-    const char *c = jv_str(code) ? jv_str(code)
-                    : modelled  ? "ValidationException"
-                    : xml       ? "ValidationError"
-                                : "ValidationException";
+    /* The query protocols' framework answers ValidationError whatever the model holds (a real
+     * SNS answer, though SNS models a ValidationException of its own). */
+    const char *c = jv_str(code) ? jv_str(code) : xml ? "ValidationError" : "ValidationException";
+    if (xml && !jv_str(code)) modelled = false;
     n->error_type = intern_cstr(b, c, &ok);
     /* awsJson's framework error carries Coral's namespace in __type (seen in real answers). */
     bool framework = !jv_str(code) && !modelled && n->protocol == AV_PROTO_JSON;
