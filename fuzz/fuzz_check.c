@@ -108,12 +108,20 @@ static void check_violations(awsval_ctx *ctx, awsval_code rc, size_t size,
     FUZZ_ASSERT(awsval_ctx_violation(ctx, count, &v) == AWSVAL_NOTFOUND, "violation past count");
 }
 
+/* Whether the answer is not a list of validation errors: the request could not be read (a
+ * parse failure, a value of the wrong type) or was over a limit as a whole. */
 static int parse_failed(awsval_ctx *ctx)
 {
-    awsval_violation v;
-    memset(&v, 0, sizeof v);
-    v.size = sizeof v;
-    return awsval_ctx_violation(ctx, 0, &v) == AWSVAL_OK && v.kind == AWSVAL_KIND_PARSE;
+    for (size_t i = 0; i < awsval_ctx_violation_count(ctx); i++) {
+        awsval_violation v;
+        memset(&v, 0, sizeof v);
+        v.size = sizeof v;
+        if (awsval_ctx_violation(ctx, i, &v) != AWSVAL_OK) continue;
+        if (v.kind == AWSVAL_KIND_PARSE || v.kind == AWSVAL_KIND_TYPE || v.kind == AWSVAL_KIND_OPERATION ||
+            (v.kind == AWSVAL_KIND_LIMIT && !v.pattern))
+            return 1;
+    }
+    return 0;
 }
 
 /* The machine report says what the violations say. */
@@ -177,16 +185,20 @@ static void check_renders(awsval_ctx *ctx, const awsval_model *m, awsval_code rc
             FUZZ_ASSERT(memcmp(small, buf, small_cap - 1) == 0 && small[small_cap - 1] == '\0',
                         "truncated render is not a prefix");
         if (styles[k] == AWSVAL_REPORT_AWS && rc == AWSVAL_INVALID && !parse_failed(ctx)) {
-            char head[64];
+            /* "N validation errors detected: ", N the service's count (a list or map of
+             * scalars is one error however many of its items fail): 1 <= N <= total. */
+            char *end;
+            unsigned long n = strtoul(buf, &end, 10);
             size_t t = awsval_ctx_violation_total(ctx);
-            snprintf(head, sizeof head, "%zu validation error%s detected: ", t, t == 1 ? "" : "s");
-            FUZZ_ASSERT(strncmp(buf, head, strlen(head)) == 0, "AWS message head: %s", buf);
+            const char *tail = n == 1 ? " validation error detected: " : " validation errors detected: ";
+            FUZZ_ASSERT(end != buf && n >= 1 && n <= t && strncmp(end, tail, strlen(tail)) == 0,
+                        "AWS message head: %s", buf);
         }
         if (rc == AWSVAL_OK && styles[k] != AWSVAL_REPORT_JSON)
             FUZZ_ASSERT(len == 0, "valid result renders style %u: %s", styles[k], buf);
         if (styles[k] != AWSVAL_REPORT_AWS && len > 0) {
             json_error_t err;
-            json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+            json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
             FUZZ_ASSERT(doc != NULL, "style %u renders invalid JSON (%s at %d): %s", styles[k],
                         err.text, err.position, buf);
             if (styles[k] == AWSVAL_REPORT_JSON) check_machine_doc(ctx, rc, doc, buf);

@@ -49,7 +49,7 @@ static void check_response(const awsval_model *m, awsval_code rc)
     const char *body = strstr(out, "\r\n\r\n");
     FUZZ_ASSERT(body != NULL, "no blank line after the headers");
     json_error_t je;
-    json_t *doc = json_loads(body + 4, JSON_REJECT_DUPLICATES, &je);
+    json_t *doc = json_loads(body + 4, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     FUZZ_ASSERT(doc != NULL, "response body is not JSON (%s): %s", je.text, body + 4);
     json_decref(doc);
     FUZZ_ASSERT(fuzz_utf8_valid(out, strlen(out)), "response is not UTF-8");

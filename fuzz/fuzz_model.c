@@ -57,7 +57,7 @@ static void render_all(const awsval_ctx *ctx, const awsval_model *m)
                     awsval_err_name(rc));
         if (styles[k] != AWSVAL_REPORT_AWS && buf[0]) {
             json_error_t err;
-            json_t *doc = json_loadb(buf, need - 1, JSON_REJECT_DUPLICATES, &err);
+            json_t *doc = json_loadb(buf, need - 1, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
             FUZZ_ASSERT(doc != NULL, "style %u renders invalid JSON (%s): %s", styles[k],
                         err.text, buf);
             json_decref(doc);

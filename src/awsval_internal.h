@@ -643,6 +643,12 @@ struct awsval_ctx {
     size_t pub_mark;        /* res.len when the check ended: published text goes after */
     bool published;         /* the kept violations have been worded (awsval_ctx_violation) */
 };
+/* Text in the result arena (which is not allocated while it holds nothing). */
+static inline const char *awsval__res(const awsval_ctx *c, size_t off)
+{
+    return c->res.data ? c->res.data + off : "";
+}
+
 /* The answer's class, from the most decisive violation. */
 enum { AV_FAIL_NONE = 0, AV_FAIL_PARSE, AV_FAIL_TYPE, AV_FAIL_LIMIT, AV_FAIL_ROUTE, AV_FAIL_MEDIA,
        AV_FAIL_SIZE };

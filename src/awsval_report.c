@@ -32,7 +32,7 @@ static void pointer_of(awsval__out *o, const awsval_ctx *c, uint32_t node)
         t = AV_STR(m, m->members[n->member].name);
         len = m->members[n->member].name_len;
     } else {
-        t = c->res.data + n->text;
+        t = awsval__res(c, n->text);
         len = n->text_len;
     }
     /* RFC 6901: ~ -> ~0, / -> ~1. */
@@ -70,7 +70,7 @@ static void aws_path_of(awsval__out *o, const awsval_ctx *c, uint32_t node, bool
         if (name[0]) awsval__out_chr(o, lead);
         if (name[0]) awsval__out_str(o, name + 1);
     } else {
-        awsval__out_text(o, c->res.data + n->text, n->text_len);
+        awsval__out_text(o, awsval__res(c, n->text), n->text_len);
     }
     if (n->kind == AV_SEG_KEY) awsval__out_str(o, ".member");
 }
@@ -303,15 +303,15 @@ static void parse_detail(awsval__out *o, const awsval_ctx *c, const awsval__rec 
         /* The key, cut at 64 bytes on a character boundary; never a key inside a secret. */
         if (r->echo != UINT32_MAX && r->echo_form == AV_ECHO_TEXT) {
             awsval__out_str(o, " \"");
-            size_t n = r->echo_len > 64 ? awsval__utf8_floor(c->res.data + r->echo, 64) : r->echo_len;
-            awsval__out_text(o, c->res.data + r->echo, n);
+            size_t n = r->echo_len > 64 ? awsval__utf8_floor(awsval__res(c, r->echo), 64) : r->echo_len;
+            awsval__out_text(o, awsval__res(c, r->echo), n);
             if (n < r->echo_len) awsval__out_str(o, "...");
             awsval__out_chr(o, '"');
         }
         return;
     case AV_WHY_DUP_FIELD:
         awsval__out_str(o, "the request has more than one ");
-        if (r->echo != UINT32_MAX) awsval__out_text(o, c->res.data + r->echo, r->echo_len);
+        if (r->echo != UINT32_MAX) awsval__out_text(o, awsval__res(c, r->echo), r->echo_len);
         else awsval__out_str(o, "copy of a field");
         awsval__out_str(o, ", which holds one value");
         return;
@@ -429,8 +429,8 @@ bool awsval__report_value(awsval__out *o, const awsval_ctx *c, const awsval__rec
     uint8_t form;
     int32_t shape;
     if (!echo_of(c, r, &off, &len, &form, &shape)) return false;
-    if (form == AV_ECHO_TEXT) awsval__out_text(o, c->res.data + off, len);
-    else awsval__echo_java(o, c->model, shape, c->res.data + off, len);
+    if (form == AV_ECHO_TEXT) awsval__out_text(o, awsval__res(c, off), len);
+    else awsval__echo_java(o, c->model, shape, awsval__res(c, off), len);
     return true;
 }
 
