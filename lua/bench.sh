@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Requests per second through lua-resty-awsval in nginx with Debian's lua-nginx-module (2
+# workers), measured with wrk: a valid VPC Lattice request (checked, then proxied to a fast
+# nginx upstream), an invalid one (answered by the check), and the same valid request without
+# the check. Figures only; nothing is asserted. Run from the repository root.
+#   usage: bash lua/bench.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+conns=${2:-32}
+bash scripts/deps.sh nginx-core libnginx-mod-http-lua lua-cjson python3 wrk
+build=build-test/lua
+work=$PWD/build-test/lua-bench
+cmake -S . -B $build -DAWSVAL_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_SHARED_LIBS=ON \
+  -DAWSVAL_BUILD_TOOLS=ON -DAWSVAL_BUILD_TESTS=OFF -DAWSVAL_BUILD_BENCH=OFF >/dev/null
+cmake --build $build -j"${JOBS:-$(nproc)}" >/dev/null
+rm -rf "$work"
+mkdir -p "$work"
+/usr/bin/python3 lua/t/test_nginx.py --root . --build $build --work "$work" --serve "$work/ports.json"
+pid=$(cat "$work/nginx/logs/nginx.pid")
+trap 'kill -QUIT "$pid" 2>/dev/null || true' EXIT
+port() { /usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['ports'][sys.argv[2]])" "$work/ports.json" "$1"; }
+# wrk scripts: one POST each, the body from the examples.
+script() { # FILE BODY_FILE
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+body = open(sys.argv[2]).read()
+open(sys.argv[1], "w").write(
+    'wrk.method = "POST"\n'
+    'wrk.path = "/servicenetworkserviceassociations"\n'
+    'wrk.headers["Content-Type"] = "application/json"\n'
+    'wrk.body = %s\n' % json.dumps(body))
+PY
+}
+script "$work/valid.lua" examples/vpc-lattice.CreateServiceNetworkServiceAssociation.valid.json
+script "$work/invalid.lua" examples/vpc-lattice.CreateServiceNetworkServiceAssociation.invalid.json
+run() { # LABEL PORT SCRIPT
+  echo "== $1"
+  echo "\$ wrk -t2 -c$conns -d${seconds}s -s $3 http://127.0.0.1:$2/"
+  wrk -t2 -c"$conns" -d"${seconds}s" -s "$3" "http://127.0.0.1:$2/" | grep -E 'Requests/sec|Latency|requests in|Non-2xx'
+}
+run "valid request, checked, proxied"       "$(port BENCH)"       "$work/valid.lua"
+run "invalid request, rejected by the check" "$(port BENCH)"       "$work/invalid.lua"
+run "valid request, proxied without the check" "$(port BENCH_PLAIN)" "$work/valid.lua"
