@@ -481,7 +481,8 @@ def free_ports(n):
 
 
 def start_nginx(env, upstream_port):
-    names = ["LATTICE", "DISK", "APPRUNNER", "DIR", "FILE", "API", "BENCH", "BENCH_PLAIN", "FAST"]
+    names = ["LATTICE", "DISK", "APPRUNNER", "DIR", "FILE", "API", "BENCH", "BENCH_PLAIN", "BENCH_LOCAL",
+             "BENCH_LOCAL_PLAIN", "FAST"]
     env.ports = dict(zip(names, free_ports(len(names))))
     shutil.rmtree(env.prefix, ignore_errors=True)
     for d in ("logs", "tmp", "conf"):
@@ -515,6 +516,57 @@ def start_nginx(env, upstream_port):
         except OSError:
             time.sleep(0.05)
     raise RuntimeError("nginx did not start; see %s/logs/error.log" % env.prefix)
+
+
+def test_readme_config(env):
+    """The README's nginx example, run: this build's library, the test's own paths, a free port
+    and 127.0.0.1 allowed in place of 10.0.0.0/8. Invalid requests to both of its servers get
+    the CLI's answers (valid ones would go to its example backends)."""
+    readme = open(os.path.join(env.root, "README.md"), encoding="utf-8").read()
+    section = readme.split("## Lua (OpenResty, Kong, APISIX)", 1)[1]
+    conf = section.split("```nginx\n", 1)[1].split("```", 1)[0]
+    check("access_by_lua_block" in conf and "init_by_lua_block" in conf,
+          "README: no nginx example found")
+    renv = Env()
+    renv.__dict__.update(env.__dict__)
+    renv.prefix = os.path.join(env.prefix, "readme")
+    os.makedirs(os.path.join(renv.prefix, "logs"), exist_ok=True)
+    port = free_ports(1)[0]
+    for old, new in (("/usr/local/lib/libawsval.so.0", env.lib),
+                     ("listen 8080;", "listen 127.0.0.1:%d;" % port),
+                     ("allow 10.0.0.0/8;", "allow 127.0.0.1;")):
+        check(old in conf, "README's example has no %r" % old)
+        conf = conf.replace(old, new)
+    conf = conf.replace("http {\n", "http {\n" + "".join(
+        "    %s_temp_path %s/%s;\n" % (k, renv.prefix, k) for k in
+        ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) +
+        '    lua_package_path "%s/lua/lib/?.lua;;";\n' % env.root, 1)
+    conf = "pid %s/logs/nginx.pid;\nerror_log %s/logs/error.log;\n" % (
+        renv.prefix, renv.prefix) + conf
+    path = os.path.join(renv.prefix, "nginx.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    subprocess.run([env.nginx, "-p", renv.prefix, "-c", path, "-e",
+                    os.path.join(renv.prefix, "logs", "error.log")], check=True, timeout=60)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        bad = example(env, "vpc-lattice.CreateServiceNetworkServiceAssociation.invalid.json")
+        raw = lattice_create(bad).replace(b"Host: vpc-lattice.us-west-2.amazonaws.com",
+                                          b"Host: vpc-lattice.internal")
+        expect_like_cli(renv, "README example: VPC Lattice server", port, "vpc-lattice", raw,
+                        want="invalid")
+        ar_bad = example(env, "apprunner.DeleteVpcIngressConnection.invalid.json")
+        raw = apprunner(ar_bad).replace(b"Host: apprunner.us-east-1.amazonaws.com",
+                                        b"Host: apprunner.internal")
+        expect_like_cli(renv, "README example: App Runner server", port, "apprunner", raw,
+                        want="invalid")
+    finally:
+        stop_nginx(renv)
 
 
 def stop_nginx(env):
@@ -561,6 +613,7 @@ def main():
         test_model_sources(env)
         test_params_api(env)
         test_contexts(env)
+        test_readme_config(env)
     finally:
         stop_nginx(env)
     log = open(os.path.join(env.prefix, "logs", "error.log"), errors="replace").read()
