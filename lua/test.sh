@@ -40,6 +40,20 @@ echo "== lua: Kong plugin (stub of Kong's plugin interface)"
 $luajit lua/t/kong_test.lua "$PWD" "$PWD/$build" "$work"
 echo "== lua: APISIX plugin (stub of APISIX's plugin interface)"
 $luajit lua/t/apisix_test.lua "$PWD" "$PWD/$build" "$work"
+echo "== lua: the Lua API and the plugins again, on an ASan+UBSan build of the library"
+# LuaJIT is not instrumented: the ASan runtime is preloaded; LeakSanitizer checks at exit that
+# everything the module made was freed (ffi.gc, when lua_close collects what is left).
+asan_build=build-test/lua-asan
+cmake -S . -B $asan_build -DAWSVAL_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DBUILD_SHARED_LIBS=ON \
+  -DAWSVAL_SANITIZER=address -DAWSVAL_BUILD_TOOLS=ON -DAWSVAL_BUILD_TESTS=OFF \
+  -DAWSVAL_BUILD_BENCH=OFF >/dev/null
+cmake --build $asan_build -j"${JOBS:-$(nproc)}" >/dev/null
+mkdir -p "$work/asan"
+for t in api_test kong_test apisix_test; do
+  AWSVAL_LUA_ASAN=1 LD_PRELOAD="$(gcc -print-file-name=libasan.so)" \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    $luajit lua/t/$t.lua "$PWD" "$PWD/$asan_build" "$work/asan" | grep -v '^ok '
+done
 echo "== lua: real nginx with Debian's lua-nginx-module"
 /usr/bin/python3 lua/t/test_nginx.py --root . --build $build --work "$work"
 echo "== lua: all tests passed"

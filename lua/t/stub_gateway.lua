@@ -32,7 +32,7 @@ end
 
 -- Runs a shell command; returns its stdout and exit code.
 function M.run(cmd)
-    local p = assert(io.popen(cmd .. '; echo "exit=$?"'))
+    local p = assert(io.popen("unset LD_PRELOAD; " .. cmd .. '; echo "exit=$?"'))
     local out = p:read("*a")
     p:close()
     local body, rc = out:match("^(.*)exit=(%d+)\n$")

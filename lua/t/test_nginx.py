@@ -518,6 +518,29 @@ def start_nginx(env, upstream_port):
     raise RuntimeError("nginx did not start; see %s/logs/error.log" % env.prefix)
 
 
+def test_reload(env):
+    """SIGHUP: the master loads the models again in a new Lua VM and frees the old ones; new
+    workers answer as before."""
+    log = os.path.join(env.prefix, "logs", "error.log")
+    with open(log, "rb") as f:
+        started = f.read().count(b"start worker process")
+    master = int(open(os.path.join(env.prefix, "logs", "nginx.pid")).read())
+    os.kill(master, signal.SIGHUP)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        with open(log, "rb") as f:
+            if f.read().count(b"start worker process") >= started + 2:
+                break
+        time.sleep(0.05)
+    time.sleep(0.3)  # the old workers finish and exit
+    create_ok = example(env, "vpc-lattice.CreateServiceNetworkServiceAssociation.valid.json")
+    create_bad = example(env, "vpc-lattice.CreateServiceNetworkServiceAssociation.invalid.json")
+    expect_like_cli(env, "after reload (SIGHUP): valid", env.ports["LATTICE"], "vpc-lattice",
+                    lattice_create(create_ok), want="valid")
+    expect_like_cli(env, "after reload (SIGHUP): invalid", env.ports["LATTICE"], "vpc-lattice",
+                    lattice_create(create_bad), want="invalid")
+
+
 def test_readme_config(env):
     """The README's nginx example, run: this build's library, the test's own paths, a free port
     and 127.0.0.1 allowed in place of 10.0.0.0/8. Invalid requests to both of its servers get
@@ -612,6 +635,8 @@ def main():
         test_apprunner(env, env.ports["APPRUNNER"], "apprunner")
         test_model_sources(env)
         test_params_api(env)
+        test_contexts(env)
+        test_reload(env)
         test_contexts(env)
         test_readme_config(env)
     finally:

@@ -185,8 +185,9 @@ ffi.cdef(CDEF)
 ---------------------------------------------------------------------------------------------
 
 local lib          -- the ffi.load()ed library
-local lib_err      -- why it could not be loaded
 local cfg = {}     -- configure()'s options
+local make_ctx     -- (below)
+local ctx, ctx_pid -- this process's checker context, and the pid that made it
 
 local function code_name(code)
     local s = lib.awsval_err_name(code)
@@ -221,9 +222,8 @@ local function load_library(path)
             errs[#errs + 1] = tostring(l)
         end
     end
-    lib_err = "cannot load libawsval: " .. concat(errs, "; ")
+    return nil, "cannot load libawsval: " .. concat(errs, "; ")
         .. " (set the path with require('resty.awsval').configure{lib = '/path/libawsval.so.0'})"
-    return nil, lib_err
 end
 
 local function need_lib()
@@ -233,23 +233,45 @@ local function need_lib()
     return l
 end
 
+-- Raises for a key of `t` that `known` does not list ("what: unknown option 'k'").
+local function only(t, known, what, level)
+    for k in pairs(t) do
+        if not known[k] then
+            error(what .. ": unknown option '" .. tostring(k) .. "'", level + 1)
+        end
+    end
+end
+
+-- The numeric options of a context and the largest value their C type holds exactly.
+local CTX_NUMBERS = { max_size = 2 ^ 53, max_depth = 2 ^ 32 - 1, max_violations = 2 ^ 32 - 1,
+                      max_memory = 2 ^ 53, retain_memory = 2 ^ 53 }
+
 -- configure{lib =, max_size =, max_depth =, max_violations =, max_memory =, retain_memory =,
 -- limit_open =}: call once, in init_by_lua, before anything else. `lib` is the path of
--- libawsval.so; the others are the checker context's options (awsval_ctx_opts).
+-- libawsval.so; the others are the checker context's options (awsval_ctx_opts), checked here
+-- by making (and freeing) a context with them. Returns true, or nil and an error message.
 function _M.configure(opts)
     opts = opts or {}
     if type(opts) ~= "table" then error("configure: a table expected", 2) end
-    local known = { lib = true, max_size = true, max_depth = true, max_violations = true,
-                    max_memory = true, retain_memory = true, limit_open = true }
-    for k in pairs(opts) do
-        if not known[k] then error("configure: unknown option '" .. tostring(k) .. "'", 2) end
+    only(opts, { lib = true, limit_open = true, max_size = true, max_depth = true,
+                 max_violations = true, max_memory = true, retain_memory = true },
+         "configure", 2)
+    for k, max in pairs(CTX_NUMBERS) do
+        local v = opts[k]
+        if v ~= nil and (type(v) ~= "number" or v < 0 or v % 1 ~= 0 or v > max) then
+            error(("configure: %s must be a whole number from 0 to %.0f"):format(k, max), 2)
+        end
     end
     if lib and opts.lib and opts.lib ~= cfg.lib then
         error("configure: the library is already loaded (configure before loading models)", 2)
     end
-    cfg = opts
-    local l, err = load_library(opts.lib)
+    local l, err = load_library(opts.lib or cfg.lib)
     if not l then return nil, err end
+    local c, cerr = make_ctx(opts)
+    if not c then return nil, "configure: " .. cerr end
+    l.awsval_ctx_free(ffi_gc(c, nil))
+    cfg = opts
+    ctx, ctx_pid = nil, nil -- the next check makes a context with these options
     return true
 end
 
@@ -281,6 +303,8 @@ local anchor = {}
 local function model_opts(o)
     o = o or {}
     if type(o) ~= "table" then error("model options: a table expected", 3) end
+    only(o, { service = true, overlay = true, pattern_search = true, no_overlay = true,
+              no_profile = true }, "model options", 3)
     anchor[1] = o -- until the call that takes mo returns
     local mo = ffi_new("awsval_model_opts")
     mo.size = ffi_sizeof("awsval_model_opts")
@@ -430,13 +454,9 @@ do
     getpid = ok and f or function() return 0 end
 end
 
-local ctx, ctx_pid
-
-local function get_ctx()
-    local pid = getpid()
-    if ctx ~= nil and ctx_pid == pid then return ctx end
-    -- None yet, or one made before fork (in the master): this process's copy of it is released
-    -- by the GC; this process makes its own.
+-- A new context with configure()'s options (or conf's; ffi.gc frees it), or nil and an error.
+function make_ctx(conf)
+    local cfg = conf or cfg
     local l = need_lib()
     local o = ffi_new("awsval_ctx_opts")
     o.size = ffi_sizeof("awsval_ctx_opts")
@@ -449,7 +469,17 @@ local function get_ctx()
     local code = ffi_new("awsval_code[1]")
     local c = l.awsval_ctx_create(o, code)
     if c == nil then return nil, code_error("awsval_ctx_create", code[0]) end
-    ctx, ctx_pid = ffi_gc(c, l.awsval_ctx_free), pid
+    return ffi_gc(c, l.awsval_ctx_free)
+end
+
+local function get_ctx()
+    local pid = getpid()
+    if ctx ~= nil and ctx_pid == pid then return ctx end
+    -- None yet, or one made before a fork (in the master): this process's copy of that one is
+    -- released by the GC; this process makes its own.
+    local c, err = make_ctx()
+    if not c then return nil, err end
+    ctx, ctx_pid = c, pid
     return ctx
 end
 
