@@ -545,8 +545,8 @@ local function rejection(c, out)
     local body, err = render(c, C.AWSVAL_REPORT_NATIVE, tonumber(rej.body_len) + 1)
     if not body then return nil, "awsval_render: " .. err end
     out.status = rej.status
-    out.error_type = ffi_string(rej.error_type)
-    out.content_type = ffi_string(rej.content_type)
+    out.error_type = opt_string(rej.error_type) or ""
+    out.content_type = opt_string(rej.content_type) or ""
     out.type_header = opt_string(rej.type_header)
     out.body = body
     return out
@@ -566,10 +566,10 @@ local function violations(c)
         local kind = lib.awsval_kind_name(vio.kind)
         out[#out + 1] = {
             kind = kind ~= nil and ffi_string(kind) or tostring(vio.kind),
-            path = ffi_string(vio.pointer),
-            aws_path = ffi_string(vio.aws_path),
-            shape = ffi_string(vio.shape),
-            constraint = ffi_string(vio.constraint),
+            path = opt_string(vio.pointer) or "",
+            aws_path = opt_string(vio.aws_path) or "",
+            shape = opt_string(vio.shape) or "",
+            constraint = opt_string(vio.constraint) or "",
             value = opt_string(vio.value),
             source = SOURCES[vio.source] or tostring(vio.source),
             sensitive = bit.band(vio.flags, C.AWSVAL_VIOLATION_SENSITIVE) ~= 0,
