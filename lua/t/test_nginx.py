@@ -495,7 +495,10 @@ def start_nginx(env, upstream_port):
                                       "service-2.json")
     subst = {"PREFIX": env.prefix, "ROOT": env.root, "LIB": env.lib,
              "MODELS_DIR": env.models_dir, "APPRUNNER_FILE": env.apprunner_file,
-             "UPSTREAM_PORT": str(upstream_port)}
+             "UPSTREAM_PORT": str(upstream_port),
+             # Run as root, nginx's workers would be "nobody", who may not reach a checkout
+             # under /root: they keep the user that runs the test instead.
+             "USER": "user root;" if os.geteuid() == 0 else ""}
     subst.update({"PORT_" + k: str(v) for k, v in env.ports.items()})
     conf = open(os.path.join(env.root, "lua", "t", "nginx.conf.in")).read()
     for k, v in subst.items():
@@ -564,8 +567,8 @@ def test_readme_config(env):
         "    %s_temp_path %s/%s;\n" % (k, renv.prefix, k) for k in
         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) +
         '    lua_package_path "%s/lua/lib/?.lua;;";\n' % env.root, 1)
-    conf = "pid %s/logs/nginx.pid;\nerror_log %s/logs/error.log;\n" % (
-        renv.prefix, renv.prefix) + conf
+    conf = "%spid %s/logs/nginx.pid;\nerror_log %s/logs/error.log;\n" % (
+        "user root;\n" if os.geteuid() == 0 else "", renv.prefix, renv.prefix) + conf
     path = os.path.join(renv.prefix, "nginx.conf")
     with open(path, "w") as f:
         f.write(conf)
