@@ -563,7 +563,7 @@ def test_readme_config(env):
                      ("allow 10.0.0.0/8;", "allow 127.0.0.1;")):
         check(old in conf, "README's example has no %r" % old)
         conf = conf.replace(old, new)
-    conf = conf.replace("http {\n", "http {\n" + "".join(
+    conf = conf.replace("http {\n", "http {\n    access_log off;\n" + "".join(
         "    %s_temp_path %s/%s;\n" % (k, renv.prefix, k) for k in
         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) +
         '    lua_package_path "%s/lua/lib/?.lua;;";\n' % env.root, 1)
