@@ -103,6 +103,30 @@ for _, d in ipairs(cdef) do
 end
 print(("cdef: %d declarations, all as in include/awsval.h"):format(#cdef))
 
+-- Exactly the API the module uses: every function declared is called (`.name(`) outside the
+-- cdef, and every type declared is named outside it or inside another declaration.
+do
+    local f = assert(io.open(root .. "/lua/lib/resty/awsval.lua"))
+    local src = f:read("*a")
+    f:close()
+    local code = src:gsub("local CDEF = %[%[.-%]%]", "")
+    local used = 0
+    for _, d in ipairs(cdef) do
+        local n = name_of(d)
+        if n and not d:match("^typedef") then
+            if code:find("%." .. n .. "%(") then used = used + 1
+            else fail("declared but never called: " .. n) end
+        elseif n then
+            local elsewhere = code:find(n, 1, true)
+            for _, other in ipairs(cdef) do
+                if other ~= d and other:find(n, 1, true) then elsewhere = true end
+            end
+            if not elsewhere then fail("declared but never used: " .. n) end
+        end
+    end
+    print(("cdef: every declaration is used (%d functions called)"):format(used))
+end
+
 -- A C program prints what the compiler computes; LuaJIT must agree.
 local src = { "#include <stddef.h>", "#include <stdio.h>", '#include "awsval.h"', "int main(void) {" }
 local expect = {}
