@@ -9,6 +9,7 @@
  * counts against max_size before anything is bound, and every decoded string goes into scratch
  * reserved once from the request's size, so pointers into it stay valid. */
 #include <math.h>
+#include <stddef.h>
 
 #include "awsval_check.h"
 
@@ -598,7 +599,9 @@ void awsval__ctx_settle(awsval_ctx *c);
 awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const awsval_http_request *r,
                                  uint32_t flags)
 {
-    if (!c || !m || !r || r->size < sizeof *r || !r->method || (!r->target && r->target_len) ||
+    /* `size` is at least the first published struct's: a caller built against an older header
+     * is read within what it set (there is no older one yet, so that is all of it). */
+    if (!c || !m || !r || r->size < offsetof(awsval_http_request, body_len) + sizeof r->body_len || !r->method || (!r->target && r->target_len) ||
         (!r->body && r->body_len) || (!r->headers && r->header_count))
         return AWSVAL_BADARG;
     for (size_t i = 0; i < r->header_count; i++)

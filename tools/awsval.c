@@ -106,7 +106,8 @@ static char *slurp(const char *path, size_t *len)
 
 static awsval_model *open_model(const opts *o, const char *service)
 {
-    awsval_model_opts mo = {.size = sizeof mo, .flags = o->model_flags};
+    /* A model from a file is the named service's: its overlay and answer profile apply. */
+    awsval_model_opts mo = {.size = sizeof mo, .flags = o->model_flags, .service = o->model_file ? service : NULL};
     awsval_model_err err = {.size = sizeof err};
     awsval_model *m = o->model_file   ? awsval_model_load_file(o->model_file, &mo, &err)
                       : o->models_dir ? awsval_model_load_dir(o->models_dir, service, &mo, &err)
