@@ -21,4 +21,4 @@ def version():
     return num if release else num + ".dev0"
 
 
-setup(version=version(), cffi_modules=["awsval_build.py:ffibuilder"])
+setup(version=version(), packages=["awsval"], cffi_modules=["awsval_build.py:ffibuilder"])

@@ -6,8 +6,8 @@ finite. Values are converted as botocore's serializers convert them, by the memb
 the model document is known: a str for a blob is its UTF-8 bytes; a timestamp (datetime, or a
 str or number botocore parses) takes the member's timestampFormat, else the protocol's (epoch
 seconds for JSON protocols, ISO 8601 for the others); Decimal is written exactly, float by
-repr. A file-like value for a blob (a streaming body) is not read: it stands in as a blob of the
-shape's minimum length, so its length is not checked.
+repr. A file-like value for a blob, and any value for a streaming blob (an S3 object body), is
+not read: it stands in as a blob of the shape's minimum length, so its length is not checked.
 
 A value that has no JSON form for its member (bytes for a string member, an arbitrary object)
 raises Unrepresentable: botocore's own validator or serializer reports those.
@@ -168,14 +168,15 @@ class Shapes:
                 self._object(v, out, path, lambda x, p: self._value(ms, m, x, out, p))
                 return
         elif t == "blob":
+            if hasattr(v, "read") or shape.get("streaming") and isinstance(v, (_BYTES, str)):
+                # Not read, not copied: a stand-in of the shape's minimum length.
+                out.append(_blob(bytes(int(shape.get("min", 0) or 0))))
+                return
             if isinstance(v, _BYTES):
                 out.append(_blob(bytes(v)))
                 return
             if isinstance(v, str):
                 out.append(_blob(v.encode("utf-8")))
-                return
-            if hasattr(v, "read"):
-                out.append(_blob(bytes(int(shape.get("min", 0) or 0))))
                 return
         elif t == "timestamp":
             if isinstance(v, (_DATETIME, str, int, float, decimal.Decimal)) and not isinstance(v, bool):

@@ -18,7 +18,8 @@ botocore would parse from the service's 400; "service" raises the client's own m
 exception (a ClientError subclass) with that response, as if the service had answered; "log"
 logs the service's message (logger "awsval.boto", WARNING) and sends the request.
 
-A value with no JSON form for its member (bytes for a string member, an arbitrary object) is
+Streaming blobs (an S3 object body) and file-like values are not read, and their length is not
+checked. A value with no JSON form for its member (bytes for a string member, an arbitrary object) is
 left to botocore's own validator and serializer, which report it. A service model that awsval
 cannot compile is logged once (ERROR) and its calls are sent unchecked.
 """
@@ -93,10 +94,15 @@ def _description(service_model):
     raise ValueError("botocore's ServiceModel holds no service description")
 
 
+# The hook checks the caller's own calls, whose size the service limits, not the library: its
+# checkers take inputs up to the library's largest (a 1 MiB Kinesis record is 1.4 MB as JSON).
+MAX_SIZE = 2 ** 31
+
+
 def _checker():
     c = getattr(_local, "checker", None)
     if c is None:
-        c = _local.checker = awsval.Checker()
+        c = _local.checker = awsval.Checker(max_size=MAX_SIZE)
     return c
 
 

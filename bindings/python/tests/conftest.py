@@ -120,7 +120,8 @@ class Wire:
         if self.answer is not None:
             status, headers, body = self.answer
         elif self.protocol == "rest-xml":
-            status, headers, body = 200, {}, b""
+            op = event_name.rsplit(".", 1)[1]
+            status, headers, body = 200, {"Content-Type": "application/xml"}, ("<%sResult/>" % op).encode()
         elif self.protocol in ("query", "ec2"):
             op = event_name.rsplit(".", 1)[1]
             status, headers, body = 200, {"Content-Type": "text/xml"}, (
