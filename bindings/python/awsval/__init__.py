@@ -6,7 +6,8 @@ and get, for a call that breaks them, what the service itself would answer.
     checker = awsval.Checker()                            # one per thread
     r = checker.check(model, "CreateServiceNetworkServiceAssociation",
                       {"serviceIdentifier": "svc-123", "serviceNetworkIdentifier": "sn-0123456789abcdefg"})
-    r.valid, r.total, r.violations, r.native()            # False, 2, (...), (400, "ValidationException", {...}, b"{...}")
+    r.valid, r.total, r.violations                        # False, 2, (Violation(...), ...)
+    status, error_type, headers, body = r.native()        # 400, "ValidationException", {...}, b"{...}"
 
 The boto3/botocore hook is awsval.boto (botocore is needed only there).
 """

@@ -19,9 +19,9 @@ exception (a ClientError subclass) with that response, as if the service had ans
 logs the service's message (logger "awsval.boto", WARNING) and sends the request.
 
 Streaming blobs (an S3 object body) and file-like values are not read, and their length is not
-checked. A value with no JSON form for its member (bytes for a string member, an arbitrary object) is
-left to botocore's own validator and serializer, which report it. A service model that awsval
-cannot compile is logged once (ERROR) and its calls are sent unchecked.
+checked. A value with no JSON form for its member (bytes for a string member, an arbitrary
+object) is left to botocore's own validator and serializer, which report it. A service model
+that awsval cannot compile is logged once (ERROR) and its calls are sent unchecked.
 """
 import logging
 import threading

@@ -77,7 +77,6 @@ def test_check_matches_cli(lattice, tmp_path):
     # Fixed by the issue for VPC Lattice: 400, x-amzn-ErrorType ValidationException.
     assert (status, etype, headers["x-amzn-ErrorType"]) == (400, "ValidationException", "ValidationException")
     assert headers["Content-Length"] == str(len(body)) and json.loads(body)["message"] == r.message
-    assert r.message.startswith("%d validation errors detected" % r.total) or r.message
     document = json.dumps(params)
     assert_same_as_cli(r, tmp_path, (), "vpc-lattice", LATTICE_CREATE, document, offsets=False)
     assert_same_as_cli(awsval.Checker().check_json(lattice, LATTICE_CREATE, document), tmp_path, (),
@@ -124,7 +123,7 @@ def test_blobs(botocore_models, tmp_path, value, b64, valid):
     assert r.valid == valid
     if not valid:
         (v,) = r.violations
-        assert (v.kind, v.aws_path, v.sensitive, v.value) == ("length", "Plaintext", True, None)
+        assert (v.kind, v.path, v.sensitive, v.value) == ("length", "/Plaintext", True, None)
         assert v.actual == len(value.encode() if isinstance(value, str) else value)
         if b64:  # sensitive: neither the value nor its base64 text is echoed
             for text in (r.message, r.native()[3].decode(), repr(r.violations)):
@@ -163,7 +162,7 @@ def test_timestamps_decimal_float(botocore_models, tmp_path):
     when = datetime.datetime(2020, 1, 2, 3, 4, 5)
     params = {"StreamName": "bad name!", "StreamCreationTimestamp": when}
     r = awsval.Checker().check(kinesis, "ListShards", params)
-    assert [v.aws_path for v in r.violations] == ["StreamName"]
+    assert [v.path for v in r.violations] == ["/StreamName"]
     epoch = 1577934245
     assert json.loads(kinesis.encode("ListShards", params))["StreamCreationTimestamp"] == epoch
     assert_same_as_cli(r, tmp_path, ("--models", botocore_data()), "kinesis", "ListShards",
@@ -196,7 +195,7 @@ def test_streaming_blob_not_read(botocore_models):
     r = awsval.Checker().check(kinesis, "PutRecord", {"StreamName": "s", "Data": stream, "PartitionKey": "p"})
     assert r.valid and stream.tell() == 0
     r = awsval.Checker().check(kinesis, "PutRecord", {"StreamName": "bad name!", "Data": stream, "PartitionKey": "p"})
-    assert [v.aws_path for v in r.violations] == ["StreamName"]
+    assert [v.path for v in r.violations] == ["/StreamName"]
 
 
 def test_values_with_no_place(botocore_models, lattice):
@@ -209,7 +208,7 @@ def test_values_with_no_place(botocore_models, lattice):
         awsval.Checker().check(kms, "Encrypt", [("KeyId", "k")])
     # JSON values of the wrong type are the service's business: type violations.
     r = awsval.Checker().check(kms, "Encrypt", {"KeyId": 5, "Plaintext": b"x"})
-    assert [(v.kind, v.aws_path) for v in r.violations] == [("type", "KeyId")]
+    assert [(v.kind, v.path) for v in r.violations] == [("type", "/KeyId")]
     with pytest.raises(awsval.NotFound):
         awsval.Checker().check(lattice, "NoSuchOperation", {})
 

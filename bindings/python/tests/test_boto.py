@@ -48,7 +48,7 @@ def test_session_install_rejects_without_sending(new_session, data_path, tmp_pat
     assert isinstance(err, ParamValidationError) and err.operation_name == CREATE
     assert err.response["Error"]["Code"] == "ValidationException"
     assert err.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    assert {v.aws_path for v in err.violations} == {"serviceIdentifier"}
+    assert {v.path for v in err.violations} == {"/serviceIdentifier"}
     # The same answer as the CLI's for the same input, and botocore's reading of it.
     lattice_cli(err.result, tmp_path, data_path, BAD)
     body = json.loads(err.result.native()[3])
@@ -246,7 +246,7 @@ def test_blobs_and_timestamps(new_session):
     for plaintext in (b"", b"x" * 4097, "é" * 2049):  # a str blob counts its UTF-8 bytes
         with pytest.raises(awsval.boto.ValidationError) as e:
             kms.encrypt(KeyId="alias/k", Plaintext=plaintext)
-        assert [(v.aws_path, v.value) for v in e.value.violations] == [("Plaintext", None)]
+        assert [(v.path, v.value) for v in e.value.violations] == [("/Plaintext", None)]
     assert kms_wire.sent == []
     for plaintext in (b"\x00\xff", bytearray(b"abc"), "é" * 2048):
         kms.encrypt(KeyId="alias/k", Plaintext=plaintext)
@@ -269,7 +269,7 @@ def test_large_and_streaming_blobs(new_session):
     kinesis.put_record(StreamName="s", PartitionKey="p", Data=b"x" * 1048576)
     with pytest.raises(awsval.boto.ValidationError) as e:
         kinesis.put_record(StreamName="s", PartitionKey="p", Data=b"x" * 1048577)
-    assert [(v.kind, v.aws_path) for v in e.value.violations] == [("length", "Data")]
+    assert [(v.kind, v.path) for v in e.value.violations] == [("length", "/Data")]
     assert len(kinesis_wire.sent) == 1
     body = io.BytesIO(b"y" * 3000000)
     s3.put_object(Bucket="my-bucket", Key="k", Body=body)
@@ -396,10 +396,10 @@ def test_older_model_and_log_mode(new_session, caplog):
     s3 = session.client("s3")
     with pytest.raises(awsval.boto.ValidationError) as e:
         s3.copy_object(Bucket="b", Key="k", CopySource={"Bucket": "src", "Key": "key"})
-    assert [(v.kind, v.aws_path, v.value) for v in e.value.violations] == [("pattern", "CopySource", "src/key")]
+    assert [(v.kind, v.path, v.value) for v in e.value.violations] == [("pattern", "/CopySource", "src/key")]
     awsval.boto.install(session, mode="log")
     s3 = session.client("s3")
     wire = Wire(s3)
     with caplog.at_level(logging.WARNING, logger="awsval.boto"):
         s3.copy_object(Bucket="b", Key="k", CopySource={"Bucket": "src", "Key": "key"})
-    assert len(wire.sent) == 1 and "CopySource" in caplog.text
+    assert len(wire.sent) == 1 and "s3.CopyObject" in caplog.text and "src/key" in caplog.text
