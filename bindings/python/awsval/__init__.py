@@ -82,7 +82,7 @@ _PROBE_MODEL = (b'{"metadata":{"protocol":"json","apiVersion":"1","endpointPrefi
                 b'"S":{"type":"string"}}}')
 
 
-def _check_build():
+def _check_build(lib=lib):
     header = ffi.string(lib.awsval_py_header_version()).decode()
     library = ffi.string(lib.awsval_version_string()).decode()
     if lib.awsval_version() != lib.AWSVAL_VERSION_HEX or header != library:

@@ -37,6 +37,36 @@ def test_version_and_build_check():
     assert ffi.string(lib.awsval_py_header_version()) == ffi.string(lib.awsval_version_string())
 
 
+class _Lib:
+    """The extension's lib with some functions replaced."""
+
+    def __init__(self, **replaced):
+        from awsval._awsval import lib
+        self._lib, self._replaced = lib, replaced
+
+    def __getattr__(self, name):
+        return self._replaced.get(name) or getattr(self._lib, name)
+
+
+def test_import_check_refuses_mismatches():
+    from awsval._awsval import ffi, lib
+    awsval._check_build(_Lib())
+    with pytest.raises(ImportError, match="compiled against"):
+        awsval._check_build(_Lib(awsval_version=lambda: lib.AWSVAL_VERSION_HEX + 1))
+    with pytest.raises(ImportError, match="compiled against"):
+        awsval._check_build(_Lib(awsval_version_string=lambda: ffi.new("char[]", b"9.9.9")))
+
+    def older_violation(ctx, i, out):  # a library whose awsval_violation is 8 bytes shorter
+        rc = lib.awsval_ctx_violation(ctx, i, out)
+        out.size -= 8
+        return rc
+
+    with pytest.raises(ImportError, match="awsval_violation"):
+        awsval._check_build(_Lib(awsval_ctx_violation=older_violation))
+    with pytest.raises(ImportError, match="awsval_ctx_opts"):
+        awsval._check_build(_Lib(awsval_ctx_create=lambda opts, code: ffi.NULL))
+
+
 def test_models(lattice, tmp_path):
     assert "vpc-lattice" in awsval.Model.builtin_names()
     assert (lattice.service, lattice.protocol) == ("vpc-lattice", "rest-json")
