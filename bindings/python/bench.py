@@ -2,7 +2,7 @@
 
     PYTHONPATH=build-test/python/site /usr/bin/python3 bindings/python/bench.py [--seconds S]
 
-Prints microseconds per call (the best of 20 runs) for a typical VPC Lattice
+Prints microseconds per call (the best of 20 runs, all lines' runs interleaved) for a typical VPC Lattice
 CreateServiceNetworkServiceAssociation (IDs, client token, 3 tags) and for one that breaks a
 pattern (botocore's validator accepts it, the hook refuses it):
   botocore ParamValidator.validate alone; the hook's parts (Python values -> JSON, the library
@@ -32,15 +32,21 @@ ANSWER = {"id": "snsa-0123456789abcdefg", "status": "CREATE_IN_PROGRESS"}
 REPEATS = 20
 
 
-def per_call(fn, seconds):
-    timer = timeit.Timer(fn)
-    number, elapsed = 1, 0.0
-    while elapsed < seconds / 10:
-        number *= 2
-        elapsed = timer.timeit(number)
-    # The best of many short runs: the figure least disturbed by other processes.
-    number = max(1, int(number * seconds / REPEATS / elapsed))
-    return min(timer.repeat(REPEATS, number)) / number * 1e6
+def measure(fns, seconds):
+    """Microseconds per call of each function: the best of REPEATS runs, the runs of all the
+    functions interleaved so that each sees the same machine load."""
+    timers, numbers = [timeit.Timer(f) for f in fns], []
+    for timer in timers:
+        number, elapsed = 1, 0.0
+        while elapsed < seconds / REPEATS / 4:
+            number *= 2
+            elapsed = timer.timeit(number)
+        numbers.append(max(1, int(number * seconds / REPEATS / elapsed)))
+    best = [float("inf")] * len(fns)
+    for _ in range(REPEATS):
+        for i, (timer, number) in enumerate(zip(timers, numbers)):
+            best[i] = min(best[i], timer.timeit(number) / number * 1e6)
+    return best
 
 
 def main():
@@ -101,7 +107,7 @@ def main():
     assert checker.check(model, OP, GOOD).valid and not checker.check(model, OP, BAD).valid
     good_json, bad_json = model.encode(OP, GOOD), model.encode(OP, BAD)
 
-    print("awsval %s, botocore %s, Python %s; us per call, best of %d runs (--seconds %g per line)"
+    print("awsval %s, botocore %s, Python %s; us per call, best of %d interleaved runs (--seconds %g per line)"
           % (awsval.__version__, botocore.__version__, sys.version.split()[0], REPEATS, seconds))
     rows = [
         ("botocore ParamValidator.validate", lambda: validator.validate(GOOD, op_model.input_shape),
@@ -118,12 +124,13 @@ def main():
         ("stubbed call, botocore", stubbed(session().client("vpc-lattice"), GOOD), None),
         ("stubbed call, + hook", stubbed(hooked_session.client("vpc-lattice"), GOOD), None),
     ]
+    fns = [f for _, good, bad in rows for f in (good, bad) if f is not None]
+    figures = iter(measure(fns, seconds))
     print("%-38s %12s %14s" % ("", "valid", "invalid"))
     for name, good, bad in rows:
-        g = per_call(good, seconds)
-        b = per_call(bad, seconds) if bad else None
-        print("%-38s %12.2f %14s" % (name, g, "%.2f" % b if b is not None else "-"))
-
+        g = next(figures)
+        b = "%.2f" % next(figures) if bad is not None else "-"
+        print("%-38s %12.2f %14s" % (name, g, b))
 
 if __name__ == "__main__":
     main()

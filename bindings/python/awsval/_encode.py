@@ -108,6 +108,24 @@ def _blob(b):
     return '"' + base64.b64encode(b).decode("ascii") + '"'
 
 
+def _scalar(v, t, out):
+    """The common cases at once: a str, bool or int whose JSON form does not depend on the
+    shape type `t` (all but blobs and timestamps). True when written."""
+    cls = v.__class__
+    if cls is str:
+        if t != "blob" and t != "timestamp":
+            out.append(_jstr(v))
+            return True
+    elif cls is bool:
+        out.append("true" if v else "false")
+        return True
+    elif cls is int:
+        if t != "timestamp":
+            out.append(int.__repr__(v))
+            return True
+    return False
+
+
 class Shapes:
     """The shapes of a model document (a dict as botocore loads it), or none (None)."""
 
@@ -132,40 +150,29 @@ class Shapes:
             out.append("null")
             return
         t = shape.get("type") if shape is not None else None
+        if _scalar(v, t, out):
+            return
         if t == "structure":
             if isinstance(v, Mapping):
-                members = shape.get("members") or {}
-                shapes = self.shapes
-                out.append("{")
-                first = True
-                for k, x in v.items():
-                    if not isinstance(k, str):
-                        raise Unrepresentable(path, k, "member name")
-                    if not first:
-                        out.append(",")
-                    first = False
-                    out.append(_jstr(k))
-                    out.append(":")
-                    m = members.get(k)
-                    self._value(shapes.get(m["shape"]) if m else None, m, x, out, (path, k))
-                out.append("}")
+                self._members(v, shape.get("members") or {}, out, path)
                 return
         elif t == "list":
             if isinstance(v, (list, tuple)):
                 m = shape.get("member")
                 ms = self.shapes.get(m["shape"]) if m else None
+                mt = ms.get("type") if ms is not None else None
                 out.append("[")
                 for i, x in enumerate(v):
                     if i:
                         out.append(",")
-                    self._value(ms, m, x, out, (path, i))
+                    if not _scalar(x, mt, out):
+                        self._value(ms, m, x, out, (path, i))
                 out.append("]")
                 return
         elif t == "map":
             if isinstance(v, Mapping):
                 m = shape.get("value")
-                ms = self.shapes.get(m["shape"]) if m else None
-                self._object(v, out, path, lambda x, p: self._value(ms, m, x, out, p))
+                self._members(v, None, out, path, m, self.shapes.get(m["shape"]) if m else None)
                 return
         elif t == "blob":
             if hasattr(v, "read") or shape.get("streaming") and isinstance(v, (_BYTES, str)):
@@ -189,18 +196,29 @@ class Shapes:
                 return
         self._plain(v, out, path, t)
 
-    def _object(self, v, out, path, value):
+    def _members(self, v, members, out, path, ref=None, shape=None):
+        """An object: a structure's members (by `members`), or a map's entries (each value of
+        shape `shape`, or of none), or one of unknown shape (neither)."""
+        shapes = self.shapes
+        t = shape.get("type") if shape is not None else None
         out.append("{")
         first = True
         for k, x in v.items():
-            if not isinstance(k, str):
-                raise Unrepresentable(path, k, "map key")
-            if not first:
+            if k.__class__ is not str and not isinstance(k, str):
+                raise Unrepresentable(path, k, "member name" if members is not None else "map key")
+            if first:
+                first = False
+            else:
                 out.append(",")
-            first = False
-            out.append(_jstr(k))
-            out.append(":")
-            value(x, (path, k))
+            out.append(_jstr(k) + ":")
+            if members is not None:
+                ref = members.get(k)
+                shape = shapes.get(ref["shape"]) if ref is not None else None
+                t = shape.get("type") if shape is not None else None
+            if x is None:
+                out.append("null")
+            elif not _scalar(x, t, out):
+                self._value(shape, ref, x, out, (path, k))
         out.append("}")
 
     def _plain(self, v, out, path, t):
@@ -213,7 +231,7 @@ class Shapes:
         elif isinstance(v, (int, float, decimal.Decimal)):
             out.append(_number(v))
         elif isinstance(v, Mapping):
-            self._object(v, out, path, lambda x, p: self._value(None, None, x, out, p))
+            self._members(v, None, out, path)
         elif isinstance(v, (list, tuple)):
             out.append("[")
             for i, x in enumerate(v):
