@@ -25,7 +25,6 @@ that awsval cannot compile is logged once (ERROR) and its calls are sent uncheck
 """
 import logging
 import threading
-from xml.sax.saxutils import escape as xml_escape
 
 from botocore.awsrequest import HeadersDict
 from botocore.exceptions import ParamValidationError
@@ -109,15 +108,14 @@ def _checker():
 def parse_native(operation_model, result):
     """What botocore parses from the service's answer to a rejected call (as its endpoint does:
     the response parser of the protocol, then the modelled fields of the error shape)."""
-    protocol = operation_model.metadata["protocol"]
-    status, headers, body = _native_for_protocol(protocol, result)
+    status, _, headers, body = result.native()
     response = {
         "status_code": status,
         "headers": HeadersDict(headers),
         "body": body,
         "context": {"operation_name": operation_model.name},
     }
-    parser = _parsers.create_parser(protocol)
+    parser = _parsers.create_parser(operation_model.metadata["protocol"])
     parsed = parser.parse(response, operation_model.output_shape)
     code = parsed.get("Error", {}).get("Code")
     if code is not None:
@@ -127,27 +125,6 @@ def parse_native(operation_model, result):
     # As the endpoint adds it to every response it parsed (no attempt was retried).
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
     return parsed
-
-
-# The error envelopes of the XML protocols, for a library that renders its native answer as JSON
-# whatever the protocol (awsval 0.2 does: see the README's Python section). Structure only: the
-# code and the message are the library's.
-_XML_ENVELOPES = {
-    "query": "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message>"
-             "</Error></ErrorResponse>",
-    "rest-xml": "<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message>"
-                "</Error></ErrorResponse>",
-    "ec2": "<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors></Response>",
-}
-
-
-def _native_for_protocol(protocol, result):
-    status, etype, headers, body = result.native()
-    envelope = _XML_ENVELOPES.get(protocol)
-    if envelope is None or "xml" in headers.get("Content-Type", ""):
-        return status, headers, body
-    body = (envelope % (xml_escape(etype), xml_escape(result.message))).encode("utf-8")
-    return status, {"Content-Type": "text/xml", "Content-Length": str(len(body))}, body
 
 
 class _Handler:

@@ -60,21 +60,29 @@ def test_session_install_rejects_without_sending(new_session, data_path, tmp_pat
     assert len(wire.sent) == 1
 
 
-def test_response_is_what_botocore_parses(new_session):
+@pytest.mark.parametrize("service,method,params", [
+    ("vpc-lattice", "create_service_network_service_association", BAD),         # rest-json
+    ("apprunner", "delete_vpc_ingress_connection", {"VpcIngressConnectionArn": "x"}),  # json
+    ("iam", "create_user", {"UserName": "bad name"}),                              # query
+    ("ec2", "create_vpc", {"CidrBlock": "10.0.0.0/16", "InstanceTenancy": "bogus"}),  # ec2
+    ("s3", "put_object", {"Bucket": "b", "Key": "k", "ObjectLockMode": "X"}),     # rest-xml
+])
+def test_response_is_what_botocore_parses(new_session, service, method, params):
     """ValidationError.response equals what a client without the hook raises when the service
-    answers with the library's rejection (status, headers, body)."""
+    answers with the library's rejection (status, headers, body), in every protocol."""
     session = new_session()
     awsval.boto.install(session)
     with pytest.raises(awsval.boto.ValidationError) as e:
-        session.client("vpc-lattice").create_service_network_service_association(**BAD)
+        getattr(session.client(service), method)(**params)
     status, _, headers, body = e.value.result.native()
-    plain = new_session().client("vpc-lattice", config=Config(parameter_validation=False,
-                                                              retries={"max_attempts": 0}))
+    plain = new_session().client(service, config=Config(parameter_validation=False,
+                                                        retries={"max_attempts": 0}))
     wire = Wire(plain, answer=(status, headers, body))
     with pytest.raises(ClientError) as answered:
-        plain.create_service_network_service_association(**BAD)
+        getattr(plain, method)(**params)
     assert len(wire.sent) == 1
     assert e.value.response == answered.value.response
+    assert e.value.response["Error"]["Code"] == e.value.result.native()[1]
 
 
 def test_valid_calls_sent_unchanged(new_session):
