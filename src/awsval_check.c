@@ -969,6 +969,25 @@ bool awsval__walk_begin(awsval__walk *w, awsval_ctx *c, const awsval_model *m, c
 awsval_code awsval__walk_end(awsval__walk *w)
 {
     awsval_ctx *c = w->c;
+    if (w->nomem && c->mem.cap_hit) {
+        /* Over the context's max_memory: the request is refused with a LIMIT violation (fail
+         * closed); the baseline holds it (records are preallocated), nothing more is needed. */
+        c->mem.cap_hit = false;
+        c->rec_count = c->rec_total = c->units = 1;
+        c->group_count = 0;
+        c->node_count = 1;
+        c->res.len = 0;
+        c->failed = AV_FAIL_LIMIT;
+        awsval__rec *r = &c->recs[0];
+        memset(r, 0, sizeof *r);
+        r->kind = AWSVAL_KIND_LIMIT;
+        r->why = AV_WHY_MEMORY;
+        r->shape = r->rule = r->echo_shape = -1;
+        r->actual = -1;
+        r->echo = UINT32_MAX;
+        r->offset = (size_t)(w->sc.p - w->sc.start);
+        w->nomem = false;
+    }
     if (w->nomem) {
         c->rec_count = c->rec_total = c->units = 0;
         return AWSVAL_NOMEM;

@@ -532,6 +532,7 @@ typedef struct awsval__group {
     int32_t item;         /* the items' (keys', values') shape */
     uint32_t echo, echo_len; /* the whole list or map as JSON (or Java text when text), in res */
     uint8_t echo_form;
+    size_t published;     /* offset + 1 of its published echo (made once for all its items) */
 } awsval__group;
 
 /* The published form of a violation (the strings, made on first use). */

@@ -177,20 +177,27 @@ double awsval__num_double(const char *text, size_t len, bool as_float)
  * exponent of the first. printf's radix character is skipped, whatever it is. */
 static int shortest(double d, bool as_float, char *digits, int *exp10)
 {
-    char tmp[64];
+    char tmp[64], c_form[64];
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     int n = 0;
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        double back = as_float ? (double)(c ? strtof_l(tmp, NULL, c) : strtof(tmp, NULL))
-                               : (c ? strtod_l(tmp, NULL, c) : strtod(tmp, NULL));
-        /* strtod with a foreign radix stops at it: compare only what it read as a number. */
+        /* The digits and the exponent, whatever printf used as its radix character; then read
+         * back in the C form. */
         const char *p = tmp;
         n = 0;
         for (; *p && *p != 'e'; p++)
             if (*p >= '0' && *p <= '9') digits[n++] = *p;
         *exp10 = atoi(p + 1);
-        if (back == d || prec == 17) break;
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            c_form[k++] = digits[i];
+            if (i == 0) c_form[k++] = '.';
+        }
+        snprintf(c_form + k, sizeof c_form - (size_t)k, "e%d", *exp10);
+        double back = as_float ? (double)(c ? strtof_l(c_form, NULL, c) : strtof(c_form, NULL))
+                               : (c ? strtod_l(c_form, NULL, c) : strtod(c_form, NULL));
+        if (back == d) break;
     }
     if (c) freelocale(c);
     while (n > 1 && digits[n - 1] == '0') n--;

@@ -136,13 +136,18 @@ size_t awsval_ctx_max_memory(const awsval_ctx_opts *opts, size_t input_len)
      * bitsets (a structure per 2 bytes: {} then one member needs more), uniqueItems items and
      * canonical forms, HTTP binding (decoded text and entries, one per byte at most) */
     total += BLOCK(n) + BLOCK((n / 4 + 1) * sizeof(awsval__keyref));
-    total += BLOCK((n / 2 + 1) * 2 * sizeof(uint64_t) * 65);
+    /* bitsets of open structures: at most max_depth, of up to 64 words each (structures of up
+     * to 4096 members; botocore's largest has a few hundred) */
+    total += BLOCK((size_t)(o.max_depth + 1) * 2 * 64 * sizeof(uint64_t));
     total += BLOCK((n / 2 + 1) * sizeof(awsval__item)) + BLOCK(4 * n + 64);
-    total += BLOCK(3 * n + 64) + BLOCK((n + 1) * sizeof(awsval__bound));
-    /* the result: path nodes (one per recorded violation and its ancestors, and the key text),
-     * echoes (budget 2n + slack), published strings (each at most a few times the input) */
+    total += BLOCK(3 * n + 64) + BLOCK((n / 2 + 1) * sizeof(awsval__bound));
+    /* the result: path nodes (one per recorded violation and its ancestors) and their key text
+     * (at most the input's), echoes (budget 2n + 4096, printed as Java at most 5 times longer:
+     * "1e18" as a Long), and per published violation its pointer and path (each at most the
+     * input's keys plus 16 bytes a segment) and its constraint (at most 4096 plus the model's
+     * longest pattern or enum, counted within the 64 KiB below) */
     total += BLOCK((v * d + 1) * sizeof(awsval__node));
-    total += BLOCK(n + 2 * n + 4096 + v * (8 * n + 4096));
+    total += BLOCK(n + 3 * (2 * n + 4096) * 5 + v * (2 * (n + 16 * d) + 4096) + (64u << 10));
 #undef BLOCK
     return total;
 }
@@ -192,10 +197,15 @@ static bool publish(awsval_ctx *c)
         awsval__out probe = {NULL, 0, 0, 0};
         bool has_value = awsval__report_value(&probe, c, r);
         offs[i][3] = SIZE_MAX;
+        /* The items of one list or map share its echo: published once. */
+        awsval__group *g = r->group ? &c->groups[r->group] : NULL;
+        bool shared = has_value && g && g->published;
         ok = publish_str(c, awsval__report_pointer, r, &offs[i][0]) &&
              publish_str(c, awsval__report_aws_path, r, &offs[i][1]) &&
              publish_str(c, awsval__report_constraint, r, &offs[i][2]) &&
-             (!has_value || publish_str(c, write_value, r, &offs[i][3]));
+             (!has_value || shared || publish_str(c, write_value, r, &offs[i][3]));
+        if (shared) offs[i][3] = g->published - 1;
+        else if (ok && has_value && g) g->published = offs[i][3] + 1;
     }
     for (size_t i = 0; ok && i < c->rec_count; i++) {
         const awsval__rec *r = &c->recs[i];
