@@ -30,7 +30,7 @@
 #define DEF_MAX_NFA 200000u
 #define DEF_MAX_BYTES ((size_t)2 << 20)
 #define MAX_CLASSES 4096u
-#define MAX_WORK 40000000u /* threads visited by closures during construction */
+#define MAX_WORK 4000000u /* threads visited by closures during construction */
 
 typedef awsval__rx_node node;
 typedef awsval__rx_range range;
@@ -60,6 +60,7 @@ typedef struct builder {
     int oom, over;
     const char *why;
     int uses_wordb, uses_eol;
+    int search;
 } builder;
 
 static void *b_grow(builder *b, void *arr, uint32_t *cap, uint32_t need, size_t elt) {
@@ -106,8 +107,13 @@ static uint32_t set_index(builder *b, const range *r, uint32_t n) {
 }
 
 /* Builds node n with continuation `out`; returns its entry state (0 only on failure, as state
- * 0 is the MATCH state created first). */
-static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth) {
+ * 0 is the MATCH state created first).
+ *
+ * In search mode a repeat that nothing precedes (lead) or that nothing follows (out is the
+ * MATCH state) needs only its minimum count: if X{k}R matches at i, X{m}R matches where the
+ * (k-m)-th iteration ended, and likewise at the end; assertions look at the value, which is the
+ * same there. This keeps unanchored prefixes like [^/]{1,1024}x from multiplying DFA states. */
+static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth, int lead) {
     if (b->oom || b->over) return 0;
     if (depth > 400) { b->over = 1; b->why = "nesting too deep"; return 0; }
     const awsval__rx_tree *t = b->t;
@@ -119,7 +125,7 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth) {
         return id;
     }
     case AWSVAL__RX_EMPTY: return out;
-    case AWSVAL__RX_GROUP: return build(b, awsval__rx_kid(t, n, 0), out, depth + 1);
+    case AWSVAL__RX_GROUP: return build(b, awsval__rx_kid(t, n, 0), out, depth + 1, lead);
     case AWSVAL__RX_ASSERT: {
         uint32_t id = nfa_new(b, N_ASSERT, out);
         if (id) b->ns[id].assert = n->assert;
@@ -129,14 +135,14 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth) {
     }
     case AWSVAL__RX_CAT:
         for (uint32_t i = n->nkids; i-- > 0;) {
-            out = build(b, awsval__rx_kid(t, n, i), out, depth + 1);
+            out = build(b, awsval__rx_kid(t, n, i), out, depth + 1, lead && i == 0);
             if (b->oom || b->over) return 0;
         }
         return out;
     case AWSVAL__RX_ALT: {
-        uint32_t entry = build(b, awsval__rx_kid(t, n, n->nkids - 1), out, depth + 1);
+        uint32_t entry = build(b, awsval__rx_kid(t, n, n->nkids - 1), out, depth + 1, lead);
         for (uint32_t i = n->nkids - 1; i-- > 0;) {
-            uint32_t k = build(b, awsval__rx_kid(t, n, i), out, depth + 1);
+            uint32_t k = build(b, awsval__rx_kid(t, n, i), out, depth + 1, lead);
             uint32_t s = nfa_new(b, N_SPLIT, k);
             if (!s) return 0;
             b->ns[s].out2 = entry;
@@ -146,19 +152,20 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth) {
     }
     case AWSVAL__RX_REPEAT: {
         const node *kid = awsval__rx_kid(t, n, 0);
-        uint32_t cur;
-        if (n->max == AWSVAL__RX_INF) {
+        uint32_t cur, max = n->max;
+        if (b->search && (lead || out == 0)) max = n->min;
+        if (max == AWSVAL__RX_INF) {
             uint32_t loop = nfa_new(b, N_SPLIT, 0);
             if (!loop) return 0;
-            uint32_t body = build(b, kid, loop, depth + 1);
+            uint32_t body = build(b, kid, loop, depth + 1, 0);
             if (b->oom || b->over) return 0;
             b->ns[loop].out = body;
             b->ns[loop].out2 = out;
             cur = loop;
         } else {
             cur = out;
-            for (uint32_t k = n->max - n->min; k > 0; k--) {
-                uint32_t body = build(b, kid, cur, depth + 1);
+            for (uint32_t k = max - n->min; k > 0; k--) {
+                uint32_t body = build(b, kid, cur, depth + 1, 0);
                 uint32_t s = nfa_new(b, N_SPLIT, body);
                 if (!s) return 0;
                 b->ns[s].out2 = out;
@@ -166,7 +173,7 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth) {
             }
         }
         for (uint32_t k = 0; k < n->min; k++) {
-            cur = build(b, kid, cur, depth + 1);
+            cur = build(b, kid, cur, depth + 1, lead && k + 1 == n->min);
             if (b->oom || b->over) return 0;
         }
         return cur;
@@ -603,7 +610,8 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
     int rc = -1;
 
     uint32_t match = nfa_new(&b, N_MATCH, 0); /* state 0 */
-    uint32_t entry = build(&b, awsval__rx_root(t), match, 0);
+    b.search = mode == AWSVAL__RE_SEARCH;
+    uint32_t entry = build(&b, awsval__rx_root(t), match, 0, 1);
     if (b.oom || b.over) goto done;
     uint32_t anyset = b.nsets; /* index of the search loop's set (see make_classes) */
     if (mode == AWSVAL__RE_SEARCH) {
@@ -643,7 +651,9 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
     uint32_t start = intern(&c, &is_new);
     if (start == UINT32_MAX) goto done;
 
-    uint32_t *step = NULL, stepcap = 0;
+    uint32_t *step = NULL, stepcap = 0, *prev_step = NULL, prevcap = 0, prev_ns = 0;
+    unsigned prev_pr = 0;
+    int ctx_matters = b.uses_wordb || b.uses_eol;
     for (uint32_t s = 2; s < c.nst; s++) {
         /* the row of state s */
         uint32_t need = (s + 1) * c.ncls;
@@ -674,6 +684,20 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
                 step[ns++] = nq * NTAGS + tg;
             }
             if (b.oom) break;
+            /* the same threads after the same kind of character: the same target */
+            if (cl > 0 && ns == prev_ns && (!ctx_matters || pr == prev_pr) &&
+                memcmp(step, prev_step, ns * sizeof *step) == 0) {
+                c.trans[(size_t)s * c.ncls + cl] = c.trans[(size_t)s * c.ncls + cl - 1];
+                continue;
+            }
+            {
+                uint32_t *pv = b_grow(&b, prev_step, &prevcap, ns + 1, sizeof *pv);
+                if (!pv) break;
+                prev_step = pv;
+                memcpy(prev_step, step, ns * sizeof *step);
+                prev_ns = ns;
+                prev_pr = pr;
+            }
             if (closure(&c, step, ns, 0, pr)) break;
             uint32_t tgt = intern(&c, &is_new);
             if (tgt == UINT32_MAX) break;
@@ -682,6 +706,7 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         if (b.oom || b.over) break;
     }
     if (step) alc->free(alc->ctx, step);
+    if (prev_step) alc->free(alc->ctx, prev_step);
     if (b.oom || b.over) goto done;
 
     /* finish: rows of the two sinks, acceptance, the class tables */

@@ -187,6 +187,9 @@ typedef struct pstate {
     const char *why; /* not linear: the reason */
     struct { size_t off, len; uint32_t node; } defs[MAX_DEFS];
     unsigned ndefs;
+    /* sets already resolved through the callback (it scans every code point: worth reusing) */
+    struct { size_t off, len; uint32_t node; } res[16];
+    unsigned nres;
 } pstate;
 
 static void *grow_arr(pstate *p, void *arr, uint32_t *cap, uint32_t need, size_t elt) {
@@ -389,6 +392,13 @@ static int parse_class(pstate *p, uint32_t *out) {
     }
     if (props) {
         /* the whole class through PCRE2, so that Unicode data is PCRE2's own */
+        for (unsigned k = 0; k < p->nres; k++) {
+            if (p->res[k].len == p->i - start && memcmp(p->s + p->res[k].off, p->s + start, p->i - start) == 0) {
+                rv_free(&rv);
+                *out = p->res[k].node;
+                return 0;
+            }
+        }
         rv.n = 0;
         if (!p->resolve || p->resolve(p->rctx, p->s + start, p->i - start, &rv) != 0) {
             rv_free(&rv);
@@ -397,7 +407,14 @@ static int parse_class(pstate *p, uint32_t *out) {
         }
         rv_normalize(&rv);
         *out = set_node_rv(p, &rv);
-        return p->oom ? -1 : 0;
+        if (p->oom) return -1;
+        if (p->nres < sizeof p->res / sizeof *p->res) {
+            p->res[p->nres].off = start;
+            p->res[p->nres].len = p->i - start;
+            p->res[p->nres].node = *out;
+            p->nres++;
+        }
+        return 0;
     }
     rv_normalize(&rv);
     if (neg) rv_complement(&rv);
@@ -425,6 +442,7 @@ static int parse_item(pstate *p, uint32_t *out);
 static int look_set(pstate *p, int neg, uint32_t look, uint32_t *out) {
     uint32_t right;
     if (!is_set(p, look)) return not_linear(p, "look-ahead");
+    if (p->i >= p->n || p->s[p->i] == '|' || p->s[p->i] == ')') return not_linear(p, "look-ahead");
     int r = parse_item(p, &right);
     if (r) return r;
     if (!is_set(p, right)) return not_linear(p, "look-ahead");
