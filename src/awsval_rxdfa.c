@@ -67,7 +67,8 @@ static void *b_grow(builder *b, void *arr, uint32_t *cap, uint32_t need, size_t 
     if (need <= *cap) return arr;
     uint32_t nc = *cap ? *cap : 64;
     while (nc < need) nc *= 2;
-    void *v = b->alc->realloc(b->alc->ctx, arr, (size_t)*cap * elt, (size_t)nc * elt);
+    void *v = arr ? b->alc->realloc(b->alc->ctx, arr, (size_t)*cap * elt, (size_t)nc * elt)
+                  : b->alc->malloc(b->alc->ctx, (size_t)nc * elt);
     if (!v) { b->oom = 1; return NULL; }
     *cap = nc;
     return v;

@@ -49,7 +49,8 @@ static int rv_reserve(awsval__rx_rangevec *rv, size_t n) {
     if (rv->n + n <= rv->cap) return 0;
     size_t nc = rv->cap ? rv->cap * 2 : 16;
     while (nc < rv->n + n) nc *= 2;
-    range *v = rv->alc->realloc(rv->alc->ctx, rv->v, rv->cap * sizeof *v, nc * sizeof *v);
+    range *v = rv->v ? rv->alc->realloc(rv->alc->ctx, rv->v, rv->cap * sizeof *v, nc * sizeof *v)
+                     : rv->alc->malloc(rv->alc->ctx, nc * sizeof *v);
     if (!v) { rv->oom = 1; return -1; }
     rv->v = v;
     rv->cap = nc;
@@ -196,7 +197,8 @@ static void *grow_arr(pstate *p, void *arr, uint32_t *cap, uint32_t need, size_t
     if (need <= *cap) return arr;
     uint32_t nc = *cap ? *cap : 16;
     while (nc < need) nc *= 2;
-    void *v = p->alc->realloc(p->alc->ctx, arr, (size_t)*cap * elt, (size_t)nc * elt);
+    void *v = arr ? p->alc->realloc(p->alc->ctx, arr, (size_t)*cap * elt, (size_t)nc * elt)
+                  : p->alc->malloc(p->alc->ctx, (size_t)nc * elt);
     if (!v) { p->oom = 1; return NULL; }
     *cap = nc;
     return v;
@@ -218,10 +220,12 @@ static uint32_t set_node(pstate *p, const range *r, size_t nr) {
     uint32_t id = new_node(p, AWSVAL__RX_SET);
     if (!id) return 0;
     awsval__rx_tree *t = p->t;
+    t->nodes[id].ranges = t->nranges;
+    if (nr == 0) return id; /* the empty set: matches nothing */
     range *rv = grow_arr(p, t->ranges, &p->rcap, t->nranges + (uint32_t)nr, sizeof *rv);
     if (!rv) return 0;
     t->ranges = rv;
-    if (nr) memcpy(rv + t->nranges, r, nr * sizeof *r);
+    memcpy(rv + t->nranges, r, nr * sizeof *r);
     t->nodes[id].ranges = t->nranges;
     t->nodes[id].nranges = (uint32_t)nr;
     t->nranges += (uint32_t)nr;
