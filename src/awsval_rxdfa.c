@@ -93,7 +93,7 @@ static uint32_t nfa_new(builder *b, uint8_t op, uint32_t out) {
 
 static uint32_t set_index(builder *b, const range *r, uint32_t n) {
     for (uint32_t i = 0; i < b->nsets; i++) /* few distinct sets per pattern */
-        if (b->set_n[i] == n && (b->set_r[i] == r || memcmp(b->set_r[i], r, n * sizeof *r) == 0)) return i;
+        if (b->set_n[i] == n && (n == 0 || b->set_r[i] == r || memcmp(b->set_r[i], r, n * sizeof *r) == 0)) return i;
     uint32_t c1 = b->setcap, c2 = b->setcap;
     const range **v1 = b_grow(b, (void *)b->set_r, &c1, b->nsets + 1, sizeof *v1);
     if (!v1) return 0;
@@ -687,7 +687,7 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
             if (b.oom) break;
             /* the same threads after the same kind of character: the same target */
             if (cl > 0 && ns == prev_ns && (!ctx_matters || pr == prev_pr) &&
-                memcmp(step, prev_step, ns * sizeof *step) == 0) {
+                (ns == 0 || memcmp(step, prev_step, ns * sizeof *step) == 0)) {
                 c.trans[(size_t)s * c.ncls + cl] = c.trans[(size_t)s * c.ncls + cl - 1];
                 continue;
             }
@@ -695,7 +695,7 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
                 uint32_t *pv = b_grow(&b, prev_step, &prevcap, ns + 1, sizeof *pv);
                 if (!pv) break;
                 prev_step = pv;
-                memcpy(prev_step, step, ns * sizeof *step);
+                if (ns) memcpy(prev_step, step, ns * sizeof *step);
                 prev_ns = ns;
                 prev_pr = pr;
             }
@@ -814,13 +814,51 @@ int awsval__rx_dfa_match(const awsval__rx_dfa *d, const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     const uint32_t *tr = d->trans;
     const uint32_t sink = 2 * d->ncls; /* states below are the dead (0) and accepting sinks */
+    const uint16_t *a = d->ascii;
     uint32_t st = d->start;
     size_t i = 0;
+    if (st < sink) return st != 0;
+    /* Runs of 8 ASCII bytes: one dependent load per byte, and the sinks, which never exit,
+     * checked once per run. */
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull) {
+            if (s[i] >= 0x80) goto one; /* a multi-byte character first */
+            st = tr[st + a[s[i]]];
+            i++;
+        } else {
+            st = tr[st + a[s[i]]];
+            st = tr[st + a[s[i + 1]]];
+            st = tr[st + a[s[i + 2]]];
+            st = tr[st + a[s[i + 3]]];
+            st = tr[st + a[s[i + 4]]];
+            st = tr[st + a[s[i + 5]]];
+            st = tr[st + a[s[i + 6]]];
+            st = tr[st + a[s[i + 7]]];
+            i += 8;
+        }
+        if (st < sink) return st != 0;
+        continue;
+    one:;
+        uint32_t c = s[i], cp;
+        if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
+        else if (c < 0xF0) {
+            cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+            i += 3;
+        } else {
+            cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+                 (s[i + 3] & 0x3Fu);
+            i += 4;
+        }
+        st = tr[st + cls_of(d, cp)];
+        if (st < sink) return st != 0;
+    }
     while (i < n) {
         uint32_t c = s[i];
         if (c < 0x80) {
             i++;
-            st = tr[st + d->ascii[c]];
+            st = tr[st + a[c]];
         } else {
             uint32_t cp;
             if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }

@@ -160,6 +160,7 @@ static void rv_intersect(awsval__rx_rangevec *a, const range *b, size_t nb) {
 
 /* a := a ∪ b */
 static void rv_union(awsval__rx_rangevec *a, const range *b, size_t nb) {
+    if (nb == 0) return;
     if (rv_reserve(a, nb)) return;
     memcpy(a->v + a->n, b, nb * sizeof *b);
     a->n += nb;
