@@ -769,7 +769,7 @@ const awsval__rx_node *awsval__rx_kid(const awsval__rx_tree *t, const awsval__rx
     return &t->nodes[t->kids[n->kids + i]];
 }
 const awsval__rx_range *awsval__rx_ranges(const awsval__rx_tree *t, const awsval__rx_node *n) {
-    return t->ranges + n->ranges;
+    return t->ranges ? t->ranges + n->ranges : NULL; /* no ranges anywhere: only empty sets */
 }
 uint32_t awsval__rx_node_count(const awsval__rx_tree *t) { return t->nnodes - 1; }
 
