@@ -108,6 +108,7 @@ static double compile_all(const char *path, uint32_t opts, int *count, int *line
         total += now() - t0;
         (*count)++;
         if (re && awsval__regex_engine(re, NULL) == AWSVAL__RE_ENGINE_LINEAR) (*linear)++;
+        *dfa_bytes += awsval__regex_linear_bytes(re);
         awsval__regex_free(re);
     }
     fclose(f);
@@ -210,7 +211,7 @@ int main(int argc, char **argv) {
     double t_after = compile_all(corpus, 0, &count, &linear, &bytes);
     if (t_before >= 0 && t_after >= 0)
         printf("compile, full mode, %d patterns: PCRE2 only (JIT) %.3f s; with the linear engine %.3f s "
-               "(%d linear, the others JIT)\n",
-               count, t_before, t_after, linear);
+               "(%d linear, the others JIT; DFAs hold %.1f MiB in all)\n",
+               count, t_before, t_after, linear, (double)bytes / 1048576.0);
     return 0;
 }

@@ -1931,6 +1931,12 @@ int awsval__regex_engine(const awsval__regex *re, const char **why) {
 
 const struct awsval__rx_tree *awsval__regex_tree(const awsval__regex *re) { return re ? re->tree : NULL; }
 
+size_t awsval__regex_linear_bytes(const awsval__regex *re) {
+    size_t b = 0;
+    if (re && re->dfa) awsval__rx_dfa_stats(re->dfa, NULL, NULL, &b);
+    return b;
+}
+
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;

@@ -95,6 +95,9 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
  * NULL when it is. */
 int awsval__regex_engine(const awsval__regex *re, const char **why);
 
+/* Bytes held by the linear engine's DFA of re (0 without one): for budgets and reports. */
+size_t awsval__regex_linear_bytes(const awsval__regex *re);
+
 /* The syntax tree of re (awsval_rx.h), for generators of matching strings; NULL when the
  * pattern is not linear (see awsval__regex_engine). Lives as long as re. */
 struct awsval__rx_tree;
