@@ -13,13 +13,17 @@
  *     the subject with both under small limits (match limit 100, depth limit 100): the verdicts
  *     agree unless one of them hit a limit (the two engines count differently: see README.md);
  *   - awsval__regex_match under the same limits agrees with the JIT (or, without JIT, the
- *     interpreter) verdict unless a limit was hit, and never returns AWSVAL__RE_ERROR.
+ *     interpreter) verdict unless a limit was hit, and never returns AWSVAL__RE_ERROR;
+ *   - when the pattern takes the linear engine (awsval_rx.h): it never returns
+ *     AWSVAL__RE_LIMIT, and it agrees with the PCRE2 interpreter run under a large match limit
+ *     (unless that limit is hit); its syntax tree can be dumped.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <string.h>
 
 #include "awsval_regex.h"
+#include "awsval_rx.h"
 #include "fuzz_common.h"
 
 #define MATCH_LIMIT 100u
@@ -27,6 +31,7 @@
 #define HEAP_LIMIT_KIB 1024u
 
 static pcre2_match_context *g_mctx;
+static pcre2_match_context *g_mctx_big; /* for the linear engine's oracle */
 static awsval__regex_scratch *g_scratch;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -38,6 +43,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pcre2_set_match_limit(g_mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(g_mctx, DEPTH_LIMIT);
     pcre2_set_heap_limit(g_mctx, HEAP_LIMIT_KIB);
+    g_mctx_big = pcre2_match_context_create(NULL);
+    FUZZ_ASSERT(g_mctx_big != NULL, "match context");
+    pcre2_set_match_limit(g_mctx_big, 1000000u);
+    pcre2_set_depth_limit(g_mctx_big, 10000u);
+    pcre2_set_heap_limit(g_mctx_big, 65536u);
     awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB, 0};
     g_scratch = awsval__regex_scratch_create(NULL, &lim);
     FUZZ_ASSERT(g_scratch != NULL, "scratch");
@@ -161,6 +171,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (vav != V_LIMIT && vref != V_LIMIT)
             FUZZ_ASSERT(vav == vref, "awsval__regex_match %s, PCRE2 %s: /%s/ '%.*s'", vname(vav),
                         vname(vref), out, (int)slen, subj);
+        if (awsval__regex_engine(re, NULL) == AWSVAL__RE_ENGINE_LINEAR) {
+            FUZZ_ASSERT(va != AWSVAL__RE_LIMIT, "the linear engine returned LIMIT");
+            const struct awsval__rx_tree *t = awsval__regex_tree(re);
+            FUZZ_ASSERT(t != NULL, "linear engine without a tree");
+            char tb[64];
+            (void)awsval__rx_dump(t, tb, sizeof tb);
+            int rb = pcre2_match(ci, (PCRE2_SPTR)subj, slen, 0, 0, md, g_mctx_big);
+            int vb = verdict(rb);
+            FUZZ_ASSERT(vb != V_ERROR, "match error: interpreter %d", rb);
+            if (vb != V_LIMIT)
+                FUZZ_ASSERT(vav == vb, "linear engine %s, PCRE2 interpreter %s: /%s/ '%.*s'", vname(vav),
+                            vname(vb), out, (int)slen, subj);
+        }
         pcre2_match_data_free(md);
     }
     awsval__regex_free(re);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "awsval_regex.h"
+#include "awsval_rx.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Limits                                                                                      */
@@ -1641,6 +1642,9 @@ struct awsval__regex {
     int jit;
     char *pcre2_src; /* NUL-terminated */
     size_t src_size;
+    awsval__rx_tree *tree; /* NULL: not linear */
+    awsval__rx_dfa *dfa;   /* NULL: PCRE2 decides */
+    const char *why_not;   /* why dfa is NULL */
 };
 
 /* The DFA fallback: values up to DFA_MAX_SUBJECT bytes, DFA_BUDGET bytes per request. Its time
@@ -1684,9 +1688,97 @@ static void put_msg(char *errbuf, size_t errcap, const char *msg) {
     if (errbuf && errcap) snprintf(errbuf, errcap, "%s", msg);
 }
 
+/* The set resolver of the syntax tree (awsval_rx.h): the code points that a PCRE2 set
+ * expression (a class with \p{..} items, or (?i:x)) matches, computed by PCRE2 itself so that
+ * the linear engine uses exactly PCRE2's Unicode data. The set runs over every code point in
+ * ascending order, in chunks; each match of "X+" is a run of members, i.e. one range. */
+#define RESOLVE_CHUNK 16384u
+static int resolve_set(void *ctx, const char *text, size_t len, awsval__rx_rangevec *out) {
+    awsval__regex *re = ctx;
+    awsval_alc *a = &re->alc;
+    int rc = -1;
+    char *pat = a->malloc(a->ctx, len + 8);
+    unsigned char *buf = a->malloc(a->ctx, (size_t)RESOLVE_CHUNK * 4);
+    pcre2_code *code = NULL;
+    pcre2_match_data *md = NULL;
+    if (!pat || !buf) { out->oom = 1; goto done; }
+    /* "X+" or "(?i)X+" for "(?i:X)": a repeated single item needs no backtracking stack */
+    size_t plen;
+    if (len > 5 && memcmp(text, "(?i:", 4) == 0 && text[len - 1] == ')') {
+        memcpy(pat, "(?i)", 4);
+        memcpy(pat + 4, text + 4, len - 5);
+        plen = len - 1;
+    } else {
+        memcpy(pat, text, len);
+        plen = len;
+    }
+    pat[plen++] = '+';
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_compile_context *cctx = pcre2_compile_context_create(re->gctx);
+    if (!cctx) { out->oom = 1; goto done; }
+    code = pcre2_compile((PCRE2_SPTR)pat, plen, PCRE2_UTF | PCRE2_NO_UTF_CHECK, &ec, &eo, cctx);
+    pcre2_compile_context_free(cctx);
+    if (!code) goto done;
+    int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+    md = pcre2_match_data_create(1, re->gctx);
+    if (!md) { out->oom = 1; goto done; }
+    for (uint32_t base = 0; base <= 0x10FFFF; base += RESOLVE_CHUNK) {
+        /* the chunk's code points, surrogates left out */
+        size_t n = 0;
+        uint32_t end = base + RESOLVE_CHUNK - 1 > 0x10FFFF ? 0x10FFFF : base + RESOLVE_CHUNK - 1;
+        for (uint32_t c = base; c <= end; c++) {
+            if (c >= 0xD800 && c <= 0xDFFF) continue;
+            if (c < 0x80) buf[n++] = (unsigned char)c;
+            else if (c < 0x800) { buf[n++] = (unsigned char)(0xC0 | c >> 6); buf[n++] = (unsigned char)(0x80 | (c & 63)); }
+            else if (c < 0x10000) {
+                buf[n++] = (unsigned char)(0xE0 | c >> 12);
+                buf[n++] = (unsigned char)(0x80 | ((c >> 6) & 63));
+                buf[n++] = (unsigned char)(0x80 | (c & 63));
+            } else {
+                buf[n++] = (unsigned char)(0xF0 | c >> 18);
+                buf[n++] = (unsigned char)(0x80 | ((c >> 12) & 63));
+                buf[n++] = (unsigned char)(0x80 | ((c >> 6) & 63));
+                buf[n++] = (unsigned char)(0x80 | (c & 63));
+            }
+        }
+        PCRE2_SIZE off = 0;
+        while (off < n) {
+            int m = jit ? pcre2_jit_match(code, buf, n, off, 0, md, NULL)
+                        : pcre2_match(code, buf, n, off, PCRE2_NO_UTF_CHECK, md, NULL);
+            if (m == PCRE2_ERROR_NOMATCH) break;
+            if (m < 0) goto done;
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            if (ov[1] <= ov[0]) goto done; /* cannot happen: the pattern matches one or more */
+            parser dp;
+            dp.src = buf;
+            size_t k;
+            uint32_t lo = dec(&dp, ov[0], &k);
+            size_t last = ov[1] - 1;
+            while ((buf[last] & 0xC0) == 0x80) last--;
+            uint32_t hi = dec(&dp, last, &k);
+            awsval__rx_rangevec_push(out, lo, hi);
+            off = ov[1];
+        }
+    }
+    rc = out->oom ? -1 : 0;
+done:
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    if (pat) a->free(a->ctx, pat);
+    if (buf) a->free(a->ctx, buf);
+    return rc;
+}
+
 awsval__regex *awsval__regex_compile(const char *src, size_t len, uint32_t mode,
                                      const awsval_alc *alc, size_t *erroff, char *errbuf,
                                      size_t errcap) {
+    return awsval__regex_compile_opts(src, len, mode, 0, alc, erroff, errbuf, errcap);
+}
+
+awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t mode, uint32_t copts,
+                                          const awsval_alc *alc, size_t *erroff, char *errbuf,
+                                          size_t errcap) {
     awsval_alc a = alc_or_libc(alc);
     size_t off = 0, need = 0;
     const char *msg = NULL;
@@ -1740,9 +1832,24 @@ awsval__regex *awsval__regex_compile(const char *src, size_t len, uint32_t mode,
         awsval__regex_free(re);
         return NULL;
     }
+    /* The linear engine: syntax tree, then DFA within its budget. */
+    if (copts & AWSVAL__RE_OPT_NO_LINEAR) {
+        re->why_not = "disabled";
+    } else {
+        const char *why = NULL;
+        int pr = awsval__rx_parse(re->pcre2_src, strlen(re->pcre2_src), &re->alc, resolve_set, re,
+                                  &re->tree, &why);
+        if (pr < 0) goto nomem;
+        if (pr == 0) {
+            pr = awsval__rx_dfa_build(re->tree, mode, &re->alc, NULL, &re->dfa, &why);
+            if (pr < 0) goto nomem;
+        }
+        re->why_not = re->dfa ? NULL : why;
+    }
     /* JIT now, never lazily, so that the compiled pattern stays immutable. Any JIT failure
-     * (unsupported platform, out of memory) leaves the interpreter, which is equivalent. */
-    re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+     * (unsupported platform, out of memory) leaves the interpreter, which is equivalent. With a
+     * DFA, PCRE2 only serves awsval__regex_match_pcre2, and the interpreter does. */
+    if (!re->dfa) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
     return re;
 nomem:
     awsval__regex_free(re);
@@ -1754,6 +1861,8 @@ nomem0:
 void awsval__regex_free(awsval__regex *re) {
     if (!re) return;
     awsval_alc a = re->alc;
+    awsval__rx_dfa_free(re->dfa);
+    awsval__rx_tree_free(re->tree);
     pcre2_code_free(re->code); /* frees the JIT code through the general context too */
     pcre2_general_context_free(re->gctx);
     if (re->pcre2_src) a.free(a.ctx, re->pcre2_src);
@@ -1815,8 +1924,28 @@ void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     a.free(a.ctx, s);
 }
 
+int awsval__regex_engine(const awsval__regex *re, const char **why) {
+    if (why) *why = re && !re->dfa ? re->why_not : NULL;
+    return re && re->dfa ? AWSVAL__RE_ENGINE_LINEAR : AWSVAL__RE_ENGINE_PCRE2;
+}
+
+const struct awsval__rx_tree *awsval__regex_tree(const awsval__regex *re) { return re ? re->tree : NULL; }
+
+size_t awsval__regex_linear_bytes(const awsval__regex *re) {
+    size_t b = 0;
+    if (re && re->dfa) awsval__rx_dfa_stats(re->dfa, NULL, NULL, &b);
+    return b;
+}
+
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s) {
+    if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
+    if (re->dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    return awsval__regex_match_pcre2(re, subj, len, s);
+}
+
+int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
+                              awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;

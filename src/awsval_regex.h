@@ -74,4 +74,38 @@ void awsval__regex_scratch_new_check(awsval__regex_scratch *s);
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s);
 
+/* ---- the linear-time engine (awsval_rx.h) ----------------------------------------------
+ * awsval__regex_compile also parses the translated pattern into a syntax tree and builds a DFA
+ * from it (awsval_rxparse.c, awsval_rxdfa.c). When it can, awsval__regex_match uses the DFA:
+ * one pass, no backtracking, never AWSVAL__RE_LIMIT, same answers as PCRE2. Patterns the tree
+ * cannot express, or whose DFA is over budget, keep PCRE2 (JIT). */
+#define AWSVAL__RE_ENGINE_PCRE2  0 /* PCRE2 JIT (or interpreter), with limits and DFA fallback */
+#define AWSVAL__RE_ENGINE_LINEAR 1 /* the DFA */
+
+/* Options of awsval__regex_compile_opts. */
+#define AWSVAL__RE_OPT_NO_LINEAR 1u /* PCRE2 only (as before the linear engine; for comparisons) */
+
+/* awsval__regex_compile with options; awsval__regex_compile(...) is opts = 0. */
+awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t mode, uint32_t opts,
+                                          const awsval_alc *alc, size_t *erroff, char *errbuf,
+                                          size_t errcap);
+
+/* Which engine awsval__regex_match uses for re; *why (may be NULL) gets why it is not the
+ * linear one: a constant string ("back-reference", "look-ahead", "too many DFA states", ...),
+ * NULL when it is. */
+int awsval__regex_engine(const awsval__regex *re, const char **why);
+
+/* Bytes held by the linear engine's DFA of re (0 without one): for budgets and reports. */
+size_t awsval__regex_linear_bytes(const awsval__regex *re);
+
+/* The syntax tree of re (awsval_rx.h), for generators of matching strings; NULL when the
+ * pattern is not linear (see awsval__regex_engine). Lives as long as re. */
+struct awsval__rx_tree;
+const struct awsval__rx_tree *awsval__regex_tree(const awsval__regex *re);
+
+/* Matches with PCRE2 whatever the engine (JIT when the pattern has no DFA, the interpreter
+ * otherwise), under the scratch's limits and DFA fallback. For tests and comparisons. */
+int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
+                              awsval__regex_scratch *s);
+
 #endif

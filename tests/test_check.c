@@ -538,7 +538,8 @@ Test(check, pattern_search_mode)
 
 Test(check, pattern_match_limit)
 {
-    /* A backtracking blow-up on a short value: the DFA matcher decides it (no match). */
+    /* A backtracking blow-up on a short value (the look-ahead keeps the pattern on PCRE2, off
+     * the linear engine): the DFA matcher decides it (no match). */
     one("{\"name\":\"a\",\"slow\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
         AWSVAL_KIND_PATTERN, "/slow", "slow");
     /* Past the DFA's subject cap (1 KiB), the limit stands: fail closed. */
@@ -548,8 +549,8 @@ Test(check, pattern_match_limit)
     snprintf(json + n + 4000, sizeof json - (size_t)n - 4000, "\"}");
     awsval_violation v = one(json, AWSVAL_KIND_LIMIT, "/slow", "slow");
     cr_assert_str_eq(v.constraint, "Member could not be checked within the match limits against "
-                                   "regular expression pattern: (a|aa)+[bc]");
-    cr_assert_str_eq(v.pattern, "(a|aa)+[bc]");
+                                   "regular expression pattern: (a|aa)+(?!xy)[bc]");
+    cr_assert_str_eq(v.pattern, "(a|aa)+(?!xy)[bc]");
     /* Short values decide normally. */
     valid("{\"name\":\"a\",\"slow\":\"aaab\"}");
     one("{\"name\":\"a\",\"slow\":\"aaa\"}", AWSVAL_KIND_PATTERN, "/slow", "slow");

@@ -79,9 +79,12 @@ Test(regex_seed, catastrophic_backtracking) {
 }
 
 Test(regex_seed, tiny_match_limit) {
+    /* The PCRE2 path (the linear engine, by default, decides this pattern without limits). */
     const char *pat = "(a|aa)+(?:b|c)";
-    awsval__regex *re = awsval__regex_compile(pat, strlen(pat), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
+    awsval__regex *re = awsval__regex_compile_opts(pat, strlen(pat), AWSVAL__RE_FULL, AWSVAL__RE_OPT_NO_LINEAR,
+                                                   NULL, NULL, NULL, 0);
     cr_assert_not_null(re);
+    cr_assert_eq(awsval__regex_engine(re, NULL), AWSVAL__RE_ENGINE_PCRE2);
     awsval__regex_limits lim = {5, 0, 0, 0};
     awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, &lim);
     cr_assert_not_null(s);
@@ -98,6 +101,14 @@ Test(regex_seed, tiny_match_limit) {
     cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_LIMIT);
     awsval__regex_scratch_new_check(s);
     cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_NOMATCH);
+    awsval__regex_free(re);
+    /* The default: the linear engine decides every value, whatever the limits. */
+    re = awsval__regex_compile(pat, strlen(pat), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
+    cr_assert_eq(awsval__regex_engine(re, NULL), AWSVAL__RE_ENGINE_LINEAR);
+    cr_assert_eq(awsval__regex_match(re, big, sizeof big - 1, s), AWSVAL__RE_NOMATCH);
+    big[sizeof big - 2] = 'b';
+    cr_assert_eq(awsval__regex_match(re, big, sizeof big - 1, s), AWSVAL__RE_MATCH);
+    for (int i = 0; i < 50; i++) cr_assert_eq(awsval__regex_match(re, subj, strlen(subj), s), AWSVAL__RE_NOMATCH);
     awsval__regex_scratch_free(s);
     awsval__regex_free(re);
 }

@@ -115,7 +115,20 @@ public final class RegexOracle {
             } catch (Throwable e) {
                 answer = "\"error\"";
             }
-            out.write("{\"match\": " + answer + "}\n");
+            // Does the subject hold a code point this JDK's Unicode data leaves unassigned? (PCRE2's
+            // Unicode version is newer: the driver does not count such probes' disagreements.)
+            boolean unassigned = false;
+            try {
+                String s = parse(line).get("s");
+                for (int i = 0; s != null && i < s.length(); ) {
+                    int cp = s.codePointAt(i);
+                    if (Character.getType(cp) == Character.UNASSIGNED) { unassigned = true; break; }
+                    i += Character.charCount(cp);
+                }
+            } catch (Throwable e) {
+                // no subject: nothing to say
+            }
+            out.write("{\"match\": " + answer + (unassigned ? ", \"unassigned\": true" : "") + "}\n");
         }
         out.flush();
     }
