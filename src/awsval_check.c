@@ -191,14 +191,26 @@ void awsval__walk_fail(awsval__walk *w, uint8_t kind, uint8_t why, uint32_t arg,
 
 /* ------------------------------------------------------------ constraint checks (Private) */
 
-static void length_check(awsval__walk *w, uint32_t nseg, int32_t si, uint32_t vflags,
-                         awsval__grp *g, int64_t actual, uint8_t form, const char *echo_p,
-                         size_t echo_n, int32_t echo_shape, size_t off, size_t len)
+static void length_violation(awsval__walk *w, uint32_t nseg, int32_t si, uint32_t vflags,
+                             awsval__grp *g, int64_t actual, uint8_t form, const char *echo_p,
+                             size_t echo_n, int32_t echo_shape, size_t off, size_t len);
+
+/* Lengths are checked for every string, list and map: the common case (in bounds) is inline. */
+static inline void length_check(awsval__walk *w, uint32_t nseg, int32_t si, uint32_t vflags,
+                                awsval__grp *g, int64_t actual, uint8_t form, const char *echo_p,
+                                size_t echo_n, int32_t echo_shape, size_t off, size_t len)
+{
+    const awsval__shape *sh = &w->m->shapes[si];
+    if (((sh->flags & AV_SF_MIN) && actual < sh->min) || ((sh->flags & AV_SF_MAX) && actual > sh->max))
+        length_violation(w, nseg, si, vflags, g, actual, form, echo_p, echo_n, echo_shape, off, len);
+}
+
+static void length_violation(awsval__walk *w, uint32_t nseg, int32_t si, uint32_t vflags,
+                             awsval__grp *g, int64_t actual, uint8_t form, const char *echo_p,
+                             size_t echo_n, int32_t echo_shape, size_t off, size_t len)
 {
     const awsval__shape *sh = &w->m->shapes[si];
     bool lo = (sh->flags & AV_SF_MIN) && actual < sh->min;
-    bool hi = (sh->flags & AV_SF_MAX) && actual > sh->max;
-    if (!lo && !hi) return;
     awsval__rec *r = record(w, nseg, AWSVAL_KIND_LENGTH, AWSVAL_SOURCE_MODEL, si, vflags, g, off, len);
     if (!r) return;
     r->actual = actual;

@@ -2,6 +2,10 @@
  * awsval_scan.h). */
 #include "awsval_scan.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* ------------------------------------------------------------------------ strings (Private) */
 
 /* Bytes that end a plain run inside a string: '"', '\\', controls, and non-ASCII (validated
@@ -88,6 +92,25 @@ bool awsval__scan_string(awsval__scan *s, awsval__str *out)
     int64_t cps = 0;
     out->raw_off = (size_t)(s->p - s->start);
     for (;;) {
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time: '"', '\\', and (as signed bytes) everything below 0x20,
+         * which includes every byte of 0x80 and above. */
+        while (end - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                       _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            if (mask) {
+                unsigned k = (unsigned)__builtin_ctz(mask);
+                q += k;
+                cps += k;
+                goto special;
+            }
+            q += 16;
+            cps += 16;
+        }
+#endif
         while (end - q >= 8) {
             uint64_t w;
             memcpy(&w, q, 8);
@@ -105,6 +128,9 @@ bool awsval__scan_string(awsval__scan *s, awsval__str *out)
             q++;
             cps++;
         }
+#if defined(__SSE2__)
+    special:
+#endif
         if (q >= end) return awsval__scan_fail(s, AV_WHY_UNTERMINATED, s->p, 0);
         unsigned char ch = *q;
         if (ch >= 0x80) {
