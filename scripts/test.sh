@@ -36,6 +36,9 @@ configure plain -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAWSVAL_BUILD_TESTS=ON -DAWSV
   -DAWSVAL_BUILD_BENCH=ON -DBUILD_SHARED_LIBS=OFF
 ctest --no-tests=error --test-dir $root/plain --output-on-failure -j"$jobs"
 
+stage "no call cycle between source files (the layers of src/awsval_internal.h)"
+bash scripts/callgraph.sh $root/plain | tail -1
+
 stage "shared library with tools and tests"
 configure shared -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_SHARED_LIBS=ON -DAWSVAL_BUILD_TESTS=ON \
   -DAWSVAL_BUILD_TOOLS=ON -DAWSVAL_BUILD_BENCH=OFF

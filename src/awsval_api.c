@@ -2,8 +2,6 @@
  * JSON helpers: each ties the layers below together. */
 #include "awsval_check.h"
 
-void awsval__ctx_settle(awsval_ctx *c);
-
 /* ----------------------------------------------------------------------- checks (Public) */
 
 /* A shape, or a structure's member, named "Shape" or "Structure$member". */
@@ -61,7 +59,6 @@ static awsval_code run(awsval_ctx *c, const awsval_model *m, target tg, int32_t 
             awsval__walk_document(&w, tg.shape, nseg, vflags);
     }
     awsval_code rc = awsval__walk_end(&w);
-    awsval__ctx_settle(c);
     return rc;
 }
 

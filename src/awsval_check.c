@@ -978,6 +978,25 @@ bool awsval__walk_begin(awsval__walk *w, awsval_ctx *c, const awsval_model *m, c
     return true;
 }
 
+/* After a check: scratch that grew past retain_memory is released (the result stays), so one
+ * large request does not keep its memory. */
+static void settle(awsval_ctx *c)
+{
+    if (c->mem.held <= c->opts.retain_memory) return;
+    awsval__buf_free(&c->text, &c->alc);
+    awsval__free(&c->alc, c->keys);
+    awsval__free(&c->alc, c->seen);
+    awsval__free(&c->alc, c->items);
+    awsval__free(&c->alc, c->bound);
+    c->keys = NULL;
+    c->seen = NULL;
+    c->items = NULL;
+    c->bound = NULL;
+    c->keys_cap = c->seen_cap = c->items_cap = c->bound_cap = 0;
+    awsval__buf_free(&c->eq, &c->alc);
+    awsval__buf_free(&c->hbuf, &c->alc);
+}
+
 awsval_code awsval__walk_end(awsval__walk *w)
 {
     awsval_ctx *c = w->c;
@@ -1004,6 +1023,7 @@ awsval_code awsval__walk_end(awsval__walk *w)
         c->rec_count = c->rec_total = c->units = 0;
         return AWSVAL_NOMEM;
     }
+    settle(c);
     c->model = w->m;
     c->pub_mark = c->res.len;
     c->published = false;

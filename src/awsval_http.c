@@ -594,8 +594,6 @@ awsval_code awsval_check_http(awsval_ctx *c, const awsval_model *m, const awsval
     return awsval_check_http_ex(c, m, r, c ? c->opts.flags : 0);
 }
 
-void awsval__ctx_settle(awsval_ctx *c);
-
 awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const awsval_http_request *r,
                                  uint32_t flags)
 {
@@ -618,7 +616,6 @@ awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const aws
         c->http = true;
         awsval__walk_fail(&w, AWSVAL_KIND_LIMIT, AV_WHY_SIZE, (uint32_t)c->opts.max_size, 0);
         awsval_code rc = awsval__walk_end(&w);
-        awsval__ctx_settle(c);
         return rc;
     }
     request rq = {.r = r, .path = r->target ? r->target : "", .path_len = r->target_len};
@@ -689,7 +686,6 @@ awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const aws
             awsval__walk_fail(&w, why == AV_WHY_ROUTE ? AWSVAL_KIND_OPERATION : AWSVAL_KIND_PARSE, why, 0, 0);
         }
         awsval_code rc = awsval__walk_end(&w);
-        awsval__ctx_settle(c);
         return rc;
     }
 
@@ -748,6 +744,5 @@ awsval_code awsval_check_http_ex(awsval_ctx *c, const awsval_model *m, const aws
     }
     if (preset != preset_buf) awsval__free(&c->alc, preset);
     awsval_code rc = awsval__walk_end(&w);
-    awsval__ctx_settle(c);
     return rc;
 }

@@ -108,13 +108,6 @@ void awsval_ctx_trim(awsval_ctx *c)
     if (c) release(c, false);
 }
 
-/* After a check: scratch beyond retain_memory is released, the result kept. */
-void awsval__ctx_settle(awsval_ctx *c);
-void awsval__ctx_settle(awsval_ctx *c)
-{
-    if (c->mem.held > c->opts.retain_memory) release(c, true);
-}
-
 /* The worst case, block by block, as the checker grows them (each array doubles, so a block
  * may be twice what it holds; the tracking header is counted). A bound, not an estimate: the
  * memory test holds contexts to it. */
