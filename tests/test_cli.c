@@ -174,6 +174,8 @@ static void remove_temp_file(const char *path)
     rmdir(dir);
 }
 
+static json_t *line_json(const char *text, int i);
+
 /* ------------------------------------------------------------------------------------------ */
 /* What the library answers                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -548,6 +550,26 @@ Test(check, model_file_takes_the_service_name)
     /* Under another name, no overlay applies: the model alone allows the key. */
     r = CLI(&tag, "check", "--model", LATTICE_MODEL, "lattice-copy", "TagResource");
     ASSERT_STATUS(r, 0);
+    result_free(&r);
+    /* batch: each line's service is the name, unless --service gives one for all. */
+    char in[1024];
+    snprintf(in, sizeof in, "{\"id\":1,\"service\":\"vpc-lattice\",\"operation\":\"TagResource\",\"params\":%s}\n"
+                            "{\"id\":2,\"service\":\"lattice-copy\",\"operation\":\"TagResource\",\"params\":%s}\n",
+             tag.input, tag.input);
+    run_opts lines = {.input = in};
+    r = CLI(&lines, "batch", "--model", LATTICE_MODEL, "--format=aws");
+    ASSERT_STATUS(r, 1);
+    json_t *one = line_json(r.out, 0), *two = line_json(r.out, 1);
+    cr_assert(json_is_false(json_object_get(one, "valid")), "%s", r.out);
+    cr_assert(json_is_true(json_object_get(two, "valid")), "%s", r.out);
+    json_decref(one);
+    json_decref(two);
+    result_free(&r);
+    r = CLI(&lines, "batch", "--model", LATTICE_MODEL, "--service", "vpc-lattice", "--format=aws");
+    ASSERT_STATUS(r, 1);
+    two = line_json(r.out, 1);
+    cr_assert(json_is_false(json_object_get(two, "valid")), "%s", r.out);
+    json_decref(two);
     result_free(&r);
 }
 

@@ -86,9 +86,9 @@ static const command commands[] = {
      "invalid request prints the service's whole HTTP response (status line, headers, body);\n"
      "a valid one prints nothing. The message is read strictly, as a gateway in front of AWS\n"
      "must read it: lines end in CRLF; header names are RFC 9110 tokens without '_' (nginx\n"
-     "refuses those by default); a body needs Content-Length, and nothing may follow it;\n"
-     "chunked (and any) Transfer-Encoding is refused. --max-size counts the whole request;\n"
-     "what is read is at most --max-size plus 1 MiB.\n",
+     "drops such fields by default); a body needs Content-Length, and nothing may follow it;\n"
+     "chunked bodies (any Transfer-Encoding) are refused. --max-size counts the whole\n"
+     "request; what is read of it is at most --max-size plus 1 MiB.\n",
      "  0  the request is valid\n"
      "  1  the request is invalid (the service's response is printed)\n"
      "  2  an error: usage, a model that does not load, a message that is not one strict\n"

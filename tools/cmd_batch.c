@@ -44,6 +44,8 @@ typedef struct batch {
 /* The model of a service, from the cache or built (evicting the least recently used). */
 static awsval_model *model_for(batch *b, const char *service, char *why, size_t cap)
 {
+    /* --model FILE --service NAME: one model, whatever the lines name. */
+    if (b->o->model_file && b->o->service) service = b->o->service;
     for (size_t i = 0; i < b->nmodels; i++) {
         if (strcmp(b->models[i].service, service) == 0) {
             b->models[i].used = ++b->clock;

@@ -148,7 +148,7 @@ int http_message_parse(const char *buf, size_t len, uint32_t flags, awsval_http_
         size_t k = 0;
         while (k < n && is_tchar((unsigned char)line[k]) && line[k] != '_') k++;
         if (k < n && line[k] == '_')
-            return fail(req, error, "'_' in a header field name (refused, as nginx refuses it by default)");
+            return fail(req, error, "'_' in a header field name (nginx drops such fields by default)");
         if (k == n) return fail(req, error, "header field without a colon");
         if (line[k] != ':') {
             if (k > 0 && (line[k] == ' ' || line[k] == '\t'))
