@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -929,6 +930,51 @@ Test(batch, formats)
     free(aws);
     free(native);
     free(smithy);
+}
+
+/* A program may drive batch a line at a time: each answer comes out before the next line is
+ * read, although standard output is a pipe. */
+Test(batch, answers_a_line_at_a_time)
+{
+    int in[2], out[2];
+    cr_assert_eq(pipe(in), 0);
+    cr_assert_eq(pipe(out), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[1]);
+        close(out[0]);
+        execl(AWSVAL_CLI, AWSVAL_CLI, "batch", (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    for (int i = 0; i < 3; i++) {
+        char line[256], want[64];
+        int n = snprintf(line, sizeof line, LINE("%d", "vpc-lattice", DELETE, DELETE_OK), i);
+        cr_assert_eq(write(in[1], line, (size_t)n), n);
+        snprintf(want, sizeof want, "{\"id\":%d,", i);
+        /* Read up to the answer's newline, waiting at most 10 s for each piece. */
+        char got[4096];
+        size_t len = 0;
+        while (len == 0 || got[len - 1] != '\n') {
+            struct pollfd pfd = {out[0], POLLIN, 0};
+            cr_assert_eq(poll(&pfd, 1, 10000), 1, "no answer to line %d while its input stays open", i);
+            ssize_t k = read(out[0], got + len, sizeof got - 1 - len);
+            cr_assert_gt(k, 0);
+            len += (size_t)k;
+        }
+        got[len] = '\0';
+        cr_assert_eq(strncmp(got, want, strlen(want)), 0, "%s", got);
+    }
+    close(in[1]);
+    int st;
+    waitpid(pid, &st, 0);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(out[0]);
 }
 
 /* More services than the model cache holds, from a models directory: every model that leaves

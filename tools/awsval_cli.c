@@ -73,7 +73,8 @@ static const command commands[] = {
      "the params value. A line that is not a strict JSON object, lacks a member, or names an\n"
      "unknown service or operation gets {\"id\", \"valid\": false, \"total\": 1, \"failures\":\n"
      "[{\"constraint\": \"parse\", \"message\": WHY, ...}]} (any format), and the run goes on.\n"
-     "Blank lines are skipped; a line longer than --max-size plus 64 KiB is not read.\n"
+     "Blank lines are skipped; a line longer than --max-size plus 64 KiB is not read, nor one\n"
+     "nested deeper than 64 (the library's JSON reader; params then nest at most 63 deep).\n"
      "Models are kept in a cache of the 64 most recently used services.\n",
      "  0  every line is valid\n"
      "  1  a line is invalid, and every line was checked\n"
