@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                     fixed, 2, b + 1, len - (size_t)(b + 1 - msg)};
     } else {
         const char *error = NULL;
-        if (awsval__http_parse(msg, len, &req, headers, 64, &error) != 0) {
+        if (http_message_parse(msg, len, 0, &req, headers, 64, &error) != 0) {
             FUZZ_ASSERT(error != NULL && *error, "a parse failure without a message");
             return 0;
         }

@@ -1,8 +1,6 @@
-/* Raw HTTP/1.1 request messages, and `awsval http`. The rules are in http_message.h. */
+/* One raw HTTP/1.1 request message. The rules are in http_message.h. */
 #include "http_message.h"
 
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* RFC 9110 tchar. */
@@ -33,21 +31,26 @@ static int eq_ci(const char *s, size_t n, const char *lit)
     return 1;
 }
 
-/* The line starting at *pos: [*pos, *pos + *n), without its CRLF or LF; *pos moves past the line
- * end. Returns 1, 0 when no line end follows within len, or -1 for a CR that is not part of a
- * CRLF. */
+/* The line starting at *pos: [*pos, *pos + *n), without its CRLF; *pos moves past the CRLF.
+ * Returns 1, 0 when no line end follows within len, -1 for a CR that is not part of a CRLF, or
+ * -2 for an LF without its CR. */
 static int next_line(const char *buf, size_t len, size_t *pos, const char **line, size_t *n)
 {
     const char *start = buf + *pos;
     const char *nl = memchr(start, '\n', len - *pos);
+    const char *cr = memchr(start, '\r', nl ? (size_t)(nl - start) : len - *pos);
+    if (cr && (!nl || cr + 1 != nl)) return cr + 1 < buf + len ? -1 : 0;
     if (!nl) return 0;
-    size_t k = (size_t)(nl - start);
-    size_t content = k > 0 && start[k - 1] == '\r' ? k - 1 : k;
-    if (memchr(start, '\r', content)) return -1;
+    if (!cr) return -2;
     *line = start;
-    *n = content;
-    *pos += k + 1;
+    *n = (size_t)(cr - start);
+    *pos += (size_t)(nl - start) + 1;
     return 1;
+}
+
+static const char *line_error(int r, const char *incomplete)
+{
+    return r == 0 ? incomplete : r == -1 ? "bare CR (lines must end in CRLF)" : "bare LF (lines must end in CRLF)";
 }
 
 static int fail(awsval_http_request *req, const char **error, const char *msg)
@@ -109,7 +112,7 @@ static const char *request_line(const char *s, size_t n, awsval_http_request *re
     return NULL;
 }
 
-int awsval__http_parse(const char *buf, size_t len, awsval_http_request *req,
+int http_message_parse(const char *buf, size_t len, uint32_t flags, awsval_http_request *req,
                        awsval_http_header *headers, size_t max_headers, const char **error)
 {
     if (!req) {
@@ -122,19 +125,14 @@ int awsval__http_parse(const char *buf, size_t len, awsval_http_request *req,
     if (max_headers && !headers) return fail(req, error, "no header array");
 
     size_t pos = 0;
-    /* Empty lines before the request line are skipped. */
-    for (;;) {
-        if (pos < len && buf[pos] == '\n') pos++;
-        else if (pos + 1 < len && buf[pos] == '\r' && buf[pos + 1] == '\n') pos += 2;
-        else break;
-    }
+    /* Empty lines (CRLF) before the request line are skipped. */
+    while (pos + 1 < len && buf[pos] == '\r' && buf[pos + 1] == '\n') pos += 2;
     if (pos == len) return fail(req, error, "empty message");
 
     const char *line;
     size_t n;
     int r = next_line(buf, len, &pos, &line, &n);
-    if (r == 0) return fail(req, error, "incomplete request line (no line end)");
-    if (r < 0) return fail(req, error, "bare CR in request line");
+    if (r <= 0) return fail(req, error, line_error(r, "incomplete request line (no line end)"));
     const char *msg = request_line(line, n, req);
     if (msg) return fail(req, error, msg);
 
@@ -143,13 +141,14 @@ int awsval__http_parse(const char *buf, size_t len, awsval_http_request *req,
     size_t content_length = 0;
     for (;;) {
         r = next_line(buf, len, &pos, &line, &n);
-        if (r == 0) return fail(req, error, "incomplete header section (no empty line)");
-        if (r < 0) return fail(req, error, "bare CR in header section");
+        if (r <= 0) return fail(req, error, line_error(r, "incomplete header section (no empty line)"));
         if (n == 0) break;
         if (line[0] == ' ' || line[0] == '\t')
             return fail(req, error, "obsolete line folding (obs-fold) is not allowed");
         size_t k = 0;
-        while (k < n && is_tchar((unsigned char)line[k])) k++;
+        while (k < n && is_tchar((unsigned char)line[k]) && line[k] != '_') k++;
+        if (k < n && line[k] == '_')
+            return fail(req, error, "'_' in a header field name (nginx drops such fields by default)");
         if (k == n) return fail(req, error, "header field without a colon");
         if (line[k] != ':') {
             if (k > 0 && (line[k] == ' ' || line[k] == '\t'))
@@ -201,115 +200,16 @@ int awsval__http_parse(const char *buf, size_t len, awsval_http_request *req,
 
     req->headers = count ? headers : NULL;
     req->header_count = count;
+    size_t rest = len - pos;
     if (have_cl) {
-        if (content_length > len - pos) return fail(req, error, "body shorter than Content-Length");
+        if (content_length > rest && !(flags & HTTP_MESSAGE_PREFIX))
+            return fail(req, error, "body shorter than Content-Length");
+        if (content_length < rest) return fail(req, error, "bytes after the body (Content-Length)");
         req->body = buf + pos;
-        req->body_len = content_length;
+        req->body_len = content_length < rest ? content_length : rest;
+    } else if (rest) {
+        return fail(req, error, "bytes after the header section (no Content-Length)");
     }
     if (error) *error = NULL;
     return 0;
-}
-
-/* Reads all of `in` into a new buffer (not NUL-terminated). NULL on a read error, out of memory
- * or past AWSVAL__HTTP_MAX_MESSAGE, with *why set. */
-static char *read_all(FILE *in, size_t *len, const char **why)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        *why = "out of memory";
-        return NULL;
-    }
-    for (;;) {
-        size_t r = fread(buf + n, 1, cap - n, in);
-        n += r;
-        if (n < cap) break;
-        if (cap >= AWSVAL__HTTP_MAX_MESSAGE) {
-            free(buf);
-            *why = "message too large (over 64 MiB)";
-            return NULL;
-        }
-        char *b = realloc(buf, cap * 2);
-        if (!b) {
-            free(buf);
-            *why = "out of memory";
-            return NULL;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    if (ferror(in)) {
-        free(buf);
-        *why = "read error";
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
-int awsval__cli_http(const awsval_model *m, FILE *in, FILE *out)
-{
-    const char *why = NULL;
-    size_t len = 0;
-    char *msg = read_all(in, &len, &why);
-    if (!msg) {
-        fprintf(stderr, "awsval: http: %s\n", why);
-        return 2;
-    }
-    int status = 2;
-    awsval_http_header *headers = malloc(AWSVAL__HTTP_MAX_HEADERS * sizeof *headers);
-    awsval_ctx *ctx = NULL;
-    char *resp = NULL;
-    awsval_http_request req;
-    if (!headers) {
-        fprintf(stderr, "awsval: http: out of memory\n");
-        goto done;
-    }
-    if (awsval__http_parse(msg, len, &req, headers, AWSVAL__HTTP_MAX_HEADERS, &why) != 0) {
-        fprintf(stderr, "awsval: http: cannot parse the request: %s\n", why);
-        goto done;
-    }
-    ctx = awsval_ctx_create(NULL, NULL);
-    if (!ctx) {
-        fprintf(stderr, "awsval: http: cannot create a checker\n");
-        goto done;
-    }
-    awsval_code rc = awsval_check_http(ctx, m, &req);
-    if (rc == AWSVAL_OK) {
-        status = 0;
-        goto done;
-    }
-    if (rc != AWSVAL_INVALID) {
-        fprintf(stderr, "awsval: http: %s (%s)\n", awsval_strerror(rc), awsval_err_name(rc));
-        goto done;
-    }
-    size_t need = 0, cap = 4096;
-    resp = malloc(cap);
-    while (resp && (rc = awsval_render_http(ctx, resp, cap, &need)) == AWSVAL_TOOSMALL &&
-           need > cap) {
-        free(resp);
-        cap = need;
-        resp = malloc(cap);
-    }
-    if (!resp) {
-        fprintf(stderr, "awsval: http: out of memory\n");
-        goto done;
-    }
-    if (rc != AWSVAL_OK) {
-        fprintf(stderr, "awsval: http: cannot render the response: %s\n", awsval_strerror(rc));
-        goto done;
-    }
-    /* need counts the NUL. */
-    size_t n = need ? need - 1 : 0;
-    if (fwrite(resp, 1, n, out) != n || fflush(out) != 0) {
-        fprintf(stderr, "awsval: http: write error\n");
-        goto done;
-    }
-    status = 1;
-done:
-    free(resp);
-    awsval_ctx_free(ctx);
-    free(headers);
-    free(msg);
-    return status;
 }
