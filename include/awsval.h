@@ -564,6 +564,15 @@ AWSVAL_API const char *awsval_pattern_pcre2(const awsval_pattern *pattern);
 AWSVAL_API awsval_code awsval_json_member(const char *json, size_t len, const char *name,
                                           size_t name_len, size_t *off, size_t *value_len);
 /**
+ * As awsval_json_member for `count` names in one pass: offs[i] and value_lens[i] get the span of
+ * names[i] (name_lens[i] bytes), or SIZE_MAX when the object has no such member.
+ * @return AWSVAL_OK (all found), AWSVAL_NOTFOUND (some not found; the others are set),
+ *         AWSVAL_INVALID (offs[0] is then the offset of the error) or AWSVAL_BADARG.
+ */
+AWSVAL_API awsval_code awsval_json_members(const char *json, size_t len, size_t count,
+                                           const char *const *names, const size_t *name_lens,
+                                           size_t *offs, size_t *value_lens);
+/**
  * Decodes the JSON string token `json` (quotes included, as awsval_json_member gives it) into
  * UTF-8 text in `buf`, snprintf-style (NUL-terminated when cap > 0; the text may hold NULs).
  * @param need set to the bytes needed including the NUL; may be NULL.

@@ -171,26 +171,45 @@ const char *awsval_pattern_pcre2(const awsval_pattern *p)
 
 static const awsval_model no_model; /* no shapes: values are read untyped */
 
-awsval_code awsval_json_member(const char *json, size_t len, const char *name, size_t name_len,
-                               size_t *off, size_t *value_len)
+awsval_code awsval_json_members(const char *json, size_t len, size_t count,
+                                const char *const *names, const size_t *name_lens, size_t *offs,
+                                size_t *value_lens)
 {
-    if (!json || (!name && name_len) || !off || !value_len || len > ((size_t)1 << 31))
+    if (!json || (count && (!names || !name_lens || !offs || !value_lens)) || len > ((size_t)1 << 31))
         return AWSVAL_BADARG;
+    for (size_t i = 0; i < count; i++) {
+        if (!names[i] && name_lens[i]) return AWSVAL_BADARG;
+        offs[i] = value_lens[i] = SIZE_MAX;
+    }
+    /* A context without pattern match data: reading JSON needs only the tokenizer's scratch. */
     awsval_ctx_opts o = {.size = sizeof o, .max_size = len ? len : 1, .max_violations = 1};
     awsval_code rc;
-    awsval_ctx *c = awsval_ctx_create(&o, &rc);
+    awsval_ctx *c = awsval__ctx_create(&o, &rc, false);
     if (!c) return rc;
     awsval__walk w;
     if (!awsval__walk_begin(&w, c, &no_model, json, len, 0, -1)) {
         awsval_ctx_free(c);
         return AWSVAL_NOMEM;
     }
-    bool found = awsval__walk_object_member(&w, name ? name : "", name_len, off, value_len);
+    size_t found = awsval__walk_object_members(&w, count, names, name_lens, offs, value_lens);
     rc = awsval__walk_end(&w);
-    if (rc == AWSVAL_INVALID) *off = c->recs[0].offset;
-    else if (rc == AWSVAL_OK && !found) rc = AWSVAL_NOTFOUND;
+    if (rc == AWSVAL_INVALID) {
+        if (count) offs[0] = c->recs[0].offset;
+    } else if (rc == AWSVAL_OK && found < count) {
+        rc = AWSVAL_NOTFOUND;
+    }
     awsval_ctx_free(c);
     return rc;
+}
+
+awsval_code awsval_json_member(const char *json, size_t len, const char *name, size_t name_len,
+                               size_t *off, size_t *value_len)
+{
+    if (!off || !value_len) return AWSVAL_BADARG;
+    const char *names[1] = {name ? name : ""};
+    size_t lens[1] = {name_len};
+    if (!name && name_len) return AWSVAL_BADARG;
+    return awsval_json_members(json, len, 1, names, lens, off, value_len);
 }
 
 awsval_code awsval_json_string(const char *json, size_t len, char *buf, size_t cap, size_t *need)

@@ -982,7 +982,7 @@ bool awsval__walk_begin(awsval__walk *w, awsval_ctx *c, const awsval_model *m, c
  * large request does not keep its memory. */
 static void settle(awsval_ctx *c)
 {
-    if (c->mem.held <= c->opts.retain_memory) return;
+    if (awsval__ctx_scratch(c) <= c->opts.retain_memory) return;
     awsval__buf_free(&c->text, &c->alc);
     awsval__free(&c->alc, c->keys);
     awsval__free(&c->alc, c->seen);
@@ -1078,40 +1078,42 @@ void awsval__walk_null(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vfla
         fail_at(w, AWSVAL_KIND_PARSE, AV_WHY_TRAILING, 0, at(w, w->sc.p), NULL, 0);
 }
 
-bool awsval__walk_object_member(awsval__walk *w, const char *name, size_t name_len, size_t *off,
-                                size_t *len)
+size_t awsval__walk_object_members(awsval__walk *w, size_t count, const char *const *names,
+                                   const size_t *name_lens, size_t *offs, size_t *lens)
 {
     awsval_ctx *c = w->c;
-    bool found = false;
+    size_t found = 0;
     awsval__scan_ws(&w->sc);
     if (w->sc.p >= w->sc.end || *w->sc.p != '{') {
         fail_at(w, AWSVAL_KIND_PARSE, AV_WHY_NOT_OBJECT, 0, at(w, w->sc.p), NULL, 0);
-        return false;
+        return 0;
     }
-    if (!enter(w)) return false;
+    if (!enter(w)) return 0;
     w->sc.p++;
     if (!awsval__scan_take(&w->sc, '}')) {
         for (;;) {
             awsval__str k;
             if (!awsval__scan_key(&w->sc, &k)) {
                 fail_scan(w);
-                return false;
+                return 0;
             }
-            bool hit = k.len == name_len && memcmp(k.s, name, name_len) == 0;
-            if (!push_key(w, &k)) return false;
+            size_t hit = count;
+            for (size_t i = 0; i < count && hit == count; i++)
+                if (k.len == name_lens[i] && memcmp(k.s, names[i], k.len) == 0) hit = i;
+            if (!push_key(w, &k)) return 0;
             awsval__scan_ws(&w->sc);
             const char *v = w->sc.p;
             awsval__walk_value(w, -1, 1, 0, NULL);
-            if (w->stop) return false;
-            if (hit) {
-                found = true;
-                *off = at(w, v);
-                *len = (size_t)(w->sc.p - v);
+            if (w->stop) return 0;
+            if (hit < count) {
+                found++;
+                offs[hit] = at(w, v);
+                lens[hit] = (size_t)(w->sc.p - v);
             }
             int r = awsval__scan_next(&w->sc, '}');
             if (r < 0) {
                 fail_scan(w);
-                return false;
+                return 0;
             }
             if (r == 0) break;
         }
@@ -1123,5 +1125,5 @@ bool awsval__walk_object_member(awsval__walk *w, const char *name, size_t name_l
     awsval__scan_ws(&w->sc);
     if (w->sc.p < w->sc.end && !w->stop)
         fail_at(w, AWSVAL_KIND_PARSE, AV_WHY_TRAILING, 0, at(w, w->sc.p), NULL, 0);
-    return found && !w->stop;
+    return w->stop ? 0 : found;
 }

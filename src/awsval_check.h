@@ -59,10 +59,10 @@ void awsval__walk_value(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vfl
 /* A null input: for a member, its absence (REQUIRED when it is required); for a structure, an
  * absent structure (its required members are missing). Then only white space may follow. */
 void awsval__walk_null(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vflags, int32_t member);
-/* Reads a whole JSON document that must be an object, untyped, and gives the span of member
- * `name` (false when it has none). */
-bool awsval__walk_object_member(awsval__walk *w, const char *name, size_t name_len, size_t *off,
-                                size_t *len);
+/* Reads a whole JSON document that must be an object, untyped, and gives the spans of the
+ * members named (left as they are for a name it does not have); returns how many were found. */
+size_t awsval__walk_object_members(awsval__walk *w, size_t count, const char *const *names,
+                                   const size_t *name_lens, size_t *offs, size_t *lens);
 
 /* Path segments: the member (index in the model) or list index at position nseg. */
 void awsval__walk_seg_member(awsval__walk *w, uint32_t nseg, int32_t member);

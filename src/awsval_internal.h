@@ -650,6 +650,12 @@ static inline const char *awsval__res(const awsval_ctx *c, size_t off)
     return c->res.data ? c->res.data + off : "";
 }
 
+/* A context; without `patterns` it has no pattern match data (the JSON helpers, which check no
+ * pattern). (awsval_result.c) */
+awsval_ctx *awsval__ctx_create(const awsval_ctx_opts *opts, awsval_code *code, bool patterns);
+/* Bytes of scratch the context holds (what inputs grew, not its baseline). */
+size_t awsval__ctx_scratch(const awsval_ctx *c);
+
 /* The answer's class, from the most decisive violation. */
 enum { AV_FAIL_NONE = 0, AV_FAIL_PARSE, AV_FAIL_TYPE, AV_FAIL_LIMIT, AV_FAIL_ROUTE, AV_FAIL_MEDIA,
        AV_FAIL_SIZE };

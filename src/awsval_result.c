@@ -29,6 +29,11 @@ static bool ctx_opts(const awsval_ctx_opts *in, awsval_ctx_opts *o)
 
 awsval_ctx *awsval_ctx_create(const awsval_ctx_opts *opts, awsval_code *code)
 {
+    return awsval__ctx_create(opts, code, true);
+}
+
+awsval_ctx *awsval__ctx_create(const awsval_ctx_opts *opts, awsval_code *code, bool patterns)
+{
     awsval_ctx_opts o;
     if (code) *code = AWSVAL_BADARG;
     if (!ctx_opts(opts, &o)) return NULL;
@@ -45,13 +50,13 @@ awsval_ctx *awsval_ctx_create(const awsval_ctx_opts *opts, awsval_code *code)
     c->flags = o.flags;
     c->op = -1;
     awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte};
-    c->rx = awsval__regex_scratch_create(&c->alc, &lim);
+    c->rx = patterns ? awsval__regex_scratch_create(&c->alc, &lim) : NULL;
     c->path = awsval__calloc(&c->alc, (size_t)o.max_depth + 2, sizeof *c->path);
     c->recs = awsval__calloc(&c->alc, o.max_violations, sizeof *c->recs);
     c->pubs = awsval__calloc(&c->alc, o.max_violations, sizeof *c->pubs);
     c->groups = awsval__calloc(&c->alc, (size_t)o.max_violations + 1, sizeof *c->groups);
     c->order = awsval__calloc(&c->alc, o.max_violations, sizeof *c->order);
-    if (!c->rx || !c->path || !c->recs || !c->pubs || !c->groups || !c->order) {
+    if ((patterns && !c->rx) || !c->path || !c->recs || !c->pubs || !c->groups || !c->order) {
         awsval_ctx_free(c);
         return NULL;
     }
@@ -96,6 +101,12 @@ void awsval_ctx_free(awsval_ctx *c)
     awsval__free(&c->alc, c->groups);
     awsval__free(&c->alc, c->order);
     awsval__free(&base, c);
+}
+
+size_t awsval__ctx_scratch(const awsval_ctx *c)
+{
+    return c->text.cap + c->keys_cap * sizeof *c->keys + c->seen_cap * sizeof *c->seen +
+           c->items_cap * sizeof *c->items + c->bound_cap * sizeof *c->bound + c->eq.cap + c->hbuf.cap;
 }
 
 size_t awsval_ctx_memory(const awsval_ctx *c)

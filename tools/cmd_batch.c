@@ -37,8 +37,6 @@ typedef struct batch {
     cached models[BATCH_MODELS];
     size_t nmodels;
     uint64_t clock;
-    char *skel; /* the line with its params replaced by 0 */
-    size_t skel_cap;
 } batch;
 
 /* The model of a service, from the cache or built (evicting the least recently used). */
@@ -138,17 +136,16 @@ static int put_result(batch *b, const char *id, size_t id_len, bool valid)
     return valid ? EXIT_VALID : EXIT_INVALID;
 }
 
-/* The member `name` of the line as a string: NULL with a reason in `why` if it is missing, not
- * a string, too long or holds a NUL. Free with free(). */
-static char *name_member(const char *skel, size_t len, const char *name, char *why, size_t cap)
+/* A member of the line (at off, n bytes; off SIZE_MAX: missing) as a string: NULL with a reason
+ * in `why` if it is missing, not a string, too long or holds a NUL. Free with free(). */
+static char *name_member(const char *line, size_t off, size_t n, const char *name, char *why, size_t cap)
 {
-    size_t off, n, tlen;
-    awsval_code rc = awsval_json_member(skel, len, name, strlen(name), &off, &n);
-    if (rc == AWSVAL_NOTFOUND) {
+    size_t tlen;
+    if (off == SIZE_MAX) {
         snprintf(why, cap, "the line has no \"%s\" (a line is {\"id\",\"service\",\"operation\",\"params\"})", name);
         return NULL;
     }
-    char *text = rc == AWSVAL_OK ? cli_json_text(skel + off, n, &tlen) : NULL;
+    char *text = cli_json_text(line + off, n, &tlen);
     if (!text) snprintf(why, cap, "\"%s\" must be a string", name);
     else if (tlen > BATCH_MAX_NAME) snprintf(why, cap, "\"%s\" is longer than %d bytes", name, BATCH_MAX_NAME);
     else if (strlen(text) != tlen) snprintf(why, cap, "\"%s\" holds a NUL character", name);
@@ -158,44 +155,28 @@ static char *name_member(const char *skel, size_t len, const char *name, char *w
 }
 
 /* Checks one line and writes its result line. Returns EXIT_VALID, EXIT_INVALID or EXIT_ERROR
- * (the line could not be checked). */
+ * (the line could not be checked). The line is read once, for its four members together. */
 static int batch_line(batch *b, const char *line, size_t len)
 {
+    static const char *const names[] = {"id", "service", "operation", "params"};
+    static const size_t lens[] = {2, 7, 9, 6};
+    size_t offs[4], n[4];
     char why[1536];
-    size_t poff = 0, plen = 0;
-    awsval_code rc = awsval_json_member(line, len, "params", 6, &poff, &plen);
+    awsval_code rc = awsval_json_members(line, len, 4, names, lens, offs, n);
     if (rc == AWSVAL_INVALID) {
-        snprintf(why, sizeof why, "the line is not a strict JSON object (error at byte %zu of the line)", poff);
+        snprintf(why, sizeof why, "the line is not a strict JSON object (error at byte %zu of the line)", offs[0]);
         return put_failure(NULL, 0, why);
     }
     if (rc != AWSVAL_OK && rc != AWSVAL_NOTFOUND) {
         snprintf(why, sizeof why, "cannot read the line: %s", awsval_strerror(rc));
         return put_failure(NULL, 0, why);
     }
-    bool have_params = rc == AWSVAL_OK;
-    /* The other members are looked up in the line without its params, which may be most of it:
-     * the line was read whole once, and need not be again for each member. */
-    const char *skel = line;
-    size_t skel_len = len;
-    if (have_params) {
-        skel_len = len - plen + 1;
-        if (b->skel_cap < skel_len) {
-            size_t cap = skel_len < 256 ? 256 : skel_len * 2;
-            char *s = realloc(b->skel, cap);
-            if (!s) return put_failure(NULL, 0, "out of memory");
-            b->skel = s;
-            b->skel_cap = cap;
-        }
-        memcpy(b->skel, line, poff);
-        b->skel[poff] = '0';
-        memcpy(b->skel + poff + 1, line + poff + plen, len - poff - plen);
-        skel = b->skel;
-    }
-    size_t ioff, ilen = 0;
-    const char *id = NULL;
-    if (awsval_json_member(skel, skel_len, "id", 2, &ioff, &ilen) == AWSVAL_OK) id = skel + ioff;
-    char *service = name_member(skel, skel_len, "service", why, sizeof why);
-    char *operation = service ? name_member(skel, skel_len, "operation", why, sizeof why) : NULL;
+    const char *id = offs[0] == SIZE_MAX ? NULL : line + offs[0];
+    size_t ilen = id ? n[0] : 0;
+    bool have_params = offs[3] != SIZE_MAX;
+    size_t poff = offs[3], plen = n[3];
+    char *service = name_member(line, offs[1], n[1], "service", why, sizeof why);
+    char *operation = service ? name_member(line, offs[2], n[2], "operation", why, sizeof why) : NULL;
     int status = EXIT_ERROR;
     if (!operation) {
         put_failure(id, ilen, why);
@@ -262,7 +243,6 @@ int cmd_batch(const cli_opts *o, int argc, char **argv)
         awsval_model_free(b.models[i].model);
         free(b.models[i].service);
     }
-    free(b.skel);
     awsval_ctx_free(b.ctx);
     return status;
 }
