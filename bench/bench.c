@@ -5,8 +5,14 @@
  * allocate nothing. A checksum of the verdicts catches a faster build that answers differently.
  *
  *   awsval_bench [--seconds S] [--case NAME] [--json FILE]
+ *   awsval_bench --iterations N [--case NAME]
+ *
+ * With --iterations, each case runs exactly N times after its warm-up and nothing is timed or
+ * compiled: the mode for counting instructions under callgrind (bench/callgrind.sh), where a
+ * figure does not depend on the machine's other load.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,11 +100,19 @@ static awsval_code run_case(awsval_ctx *ctx, const awsval_model *m, const bcase 
 int main(int argc, char **argv)
 {
     double seconds = 1.0;
+    unsigned long fixed = 0;
+    bool list = false;
     const char *json_out = NULL, *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) only = argv[++i];
         else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) json_out = argv[++i];
+        else if (strcmp(argv[i], "--list") == 0) list = true;
+        else if (strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) fixed = strtoul(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: awsval_bench [--seconds S] [--case NAME] [--json FILE] [--iterations N] [--list]\n");
+            return 2;
+        }
     }
     static const char typical[] =
         "{\"serviceIdentifier\":\"svc-0123456789abcdefg\","
@@ -139,6 +153,11 @@ int main(int argc, char **argv)
         {"http_delete_apprunner", "apprunner", NULL, (char *)ar_del, sizeof ar_del - 1, AWSVAL_OK, &http_apprunner},
     };
     size_t ncases = sizeof cases / sizeof *cases;
+    if (list) {
+        for (size_t k = 0; k < ncases; k++) puts(cases[k].name);
+        free(big);
+        return 0;
+    }
     awsval_alc alc = {count_malloc, count_realloc, count_free, NULL};
     awsval_ctx_opts co = {.size = sizeof co, .alc = &alc};
     awsval_ctx *ctx = awsval_ctx_create(&co, NULL);
@@ -149,7 +168,7 @@ int main(int argc, char **argv)
         return 1;
     }
     /* Compile time, separately from checking: each built-in model, parsed, compiled, freed. */
-    for (size_t i = 0; i < awsval_builtin_count(); i++) {
+    for (size_t i = 0; !fixed && i < awsval_builtin_count(); i++) {
         const char *svc = awsval_builtin_name(i);
         int reps = 0;
         double t0 = now(), t1;
@@ -180,8 +199,15 @@ int main(int argc, char **argv)
             failures++;
         }
         /* Warm up, then measure in batches until the time is up. */
-        for (int i = 0; i < 1000; i++) run_case(ctx, m, b);
+        for (int i = 0; i < (fixed ? 10 : 1000); i++) run_case(ctx, m, b);
         allocs = 0;
+        if (fixed) {
+            for (unsigned long i = 0; i < fixed; i++) run_case(ctx, m, b);
+            printf("%-3zu %-22s %9zu %lu checks, %.3f allocs/check\n", k + 1, b->name, b->len, fixed,
+                   (double)allocs / (double)fixed);
+            if (allocs) failures++;
+            continue;
+        }
         unsigned long iters = 0;
         double t0 = now(), t1;
         unsigned long batch = b->len > 10000 ? 16 : 4096;
