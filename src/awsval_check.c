@@ -692,7 +692,8 @@ static void map(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vflags)
             if (r == 0) break;
         }
     }
-    check_keys(w, key_mark, vflags);
+    /* A duplicate key of a map whose keys are hidden is not named either. */
+    check_keys(w, key_mark, hide_keys ? vflags | AWSVAL_VIOLATION_SENSITIVE : vflags);
     w->key_top = key_mark;
     c->text.len = text_mark;
     size_t span = (size_t)(w->sc.p - start);
