@@ -340,19 +340,24 @@ static void bind(binder *b, const awsval_model *m, const awsval__shape *in, cons
             }
             break;
         }
-        case AV_LOC_HEADERS:
+        case AV_LOC_HEADERS: {
+            /* The keys of a map from which a secret is reachable are not named (as check_bound
+             * hides them): a duplicate is reported by the prefix alone. */
+            bool hide = mb->sensitive || (m->shapes[ms->target].flags & AV_SF_HIDES) ||
+                        (m->shapes[ms->value].flags & AV_SF_HIDES);
             for (size_t k = 0; k < rq->r->header_count; k++) {
                 const awsval_http_header *h = &rq->r->headers[k];
                 if (h->name_len < nn || !ieq(h->name, nn, name, nn)) continue;
                 /* The same prefixed header twice is one map key twice. */
                 for (size_t j = 0; j < k; j++)
                     if (ieq(rq->r->headers[j].name, rq->r->headers[j].name_len, h->name, h->name_len)) {
-                        ambiguous(b, h->name, h->name_len);
+                        ambiguous(b, hide ? name : h->name, hide ? nn : h->name_len);
                         return;
                     }
                 add(b, mi, AV_LOC_HEADERS, h->name + nn, h->name_len - nn, h->value, h->value_len);
             }
             break;
+        }
         default:
             break;
         }
