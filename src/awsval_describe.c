@@ -105,6 +105,7 @@ awsval_code awsval_model_describe(const awsval_model *m, const char *operation, 
                                   size_t cap, size_t *need)
 {
     if (need) *need = 0;
+    if (buf && cap) buf[0] = '\0'; /* also on error, as the header promises */
     if (!m || (!buf && cap)) return AWSVAL_BADARG;
     awsval__out o = {buf, cap, 0, false};
     if (!operation) {
