@@ -6,6 +6,16 @@
  * and invalid input found at the very end. The typical case is the 200 max-length tags request
  * (~190 KB). Prints ns per byte for each and the worst/typical ratio.
  *
+ * Then the key floods (issue 9): 80,000 chosen 8-byte keys in a map, keys chosen so that their
+ * awsval__hash (still the member-lookup hash) agrees on bits 11-18, which put all of them in one
+ * 2,048-slot window of the duplicate-key table the checker used before (2^19 slots for a 1 MiB
+ * input, linear probing): one cluster of 80,000, about 3.2e9 probes. The same keys as unknown
+ * members of a structure (looked up in its member table with that hash), 80,000 random keys,
+ * distinct keys sharing a long prefix (every compare of the sort runs memcmp over it), and many
+ * small objects (8 keys: compared pairwise; 9: sorted). Duplicate keys are found by sorting
+ * now, so none of these may cost more per byte than the adversarial worst case: the FLOOD line
+ * compares them.
+ *
  *   awsval_adversarial [--seconds S] [--case TEXT]
  */
 #define _POSIX_C_SOURCE 200809L
@@ -15,6 +25,8 @@
 #include <time.h>
 
 #include "awsval.h"
+/* For awsval__hash only (a static inline function): the keys are chosen against it. */
+#include "../src/awsval_internal.h"
 
 #define SIZE (1u << 20) /* the default max_size */
 
@@ -23,7 +35,14 @@ static const char model_json[] =
     "\"operations\":{\"Op\":{\"name\":\"Op\",\"http\":{\"method\":\"POST\",\"requestUri\":\"/\"},"
     "\"input\":{\"shape\":\"In\"}}},\"shapes\":{"
     "\"In\":{\"type\":\"structure\",\"members\":{\"evil\":{\"shape\":\"Evil\"},\"text\":{\"shape\":\"Text\"},"
-    "\"any\":{\"shape\":\"Map\"},\"evils\":{\"shape\":\"EvilList\"}}},"
+    "\"any\":{\"shape\":\"Map\"},\"evils\":{\"shape\":\"EvilList\"},\"counts\":{\"shape\":\"Counts\"},"
+    "\"smalls\":{\"shape\":\"Smalls\"}}},"
+    "\"Counts\":{\"type\":\"map\",\"key\":{\"shape\":\"Key\"},\"value\":{\"shape\":\"Num\"}},"
+    "\"Num\":{\"type\":\"integer\"},"
+    "\"Smalls\":{\"type\":\"list\",\"member\":{\"shape\":\"Small\"}},"
+    "\"Small\":{\"type\":\"structure\",\"members\":{\"a\":{\"shape\":\"Num\"},\"b\":{\"shape\":\"Num\"},"
+    "\"c\":{\"shape\":\"Num\"},\"d\":{\"shape\":\"Num\"},\"e\":{\"shape\":\"Num\"},\"f\":{\"shape\":\"Num\"},"
+    "\"g\":{\"shape\":\"Num\"},\"h\":{\"shape\":\"Num\"}}},"
     "\"Evil\":{\"type\":\"string\",\"pattern\":\"^([0-9]+)+$\"},"
     "\"Text\":{\"type\":\"string\",\"max\":2000000,\"pattern\":\"[\\\\p{L}\\\\p{N}\\\\s]*\"},"
     "\"Map\":{\"type\":\"map\",\"key\":{\"shape\":\"Key\"},\"value\":{\"shape\":\"Text\"}},"
@@ -54,6 +73,86 @@ static size_t build(char *b, const char *prefix, const char *unit, const char *s
     }
     memcpy(b + n, suffix, s);
     return n + s;
+}
+
+/* ---------------------------------------------------------------- chosen keys (issue 9) */
+
+#define FLOOD_KEYS 80000
+#define OLD_TABLE_BITS 19 /* the old duplicate-key table for a 1 MiB input: 2^19 slots */
+#define WINDOW_BITS 11    /* chosen keys agree on hash bits 11..18: one 2,048-slot window */
+
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
+/* The i-th key: an odd multiple of i modulo 2^48 (a bijection), 6 bits per character, so
+ * distinct i give distinct keys that look random. */
+static void key_of(uint64_t i, char k[8])
+{
+    uint64_t x = (i * 0x9E3779B97F4Bull) & 0xFFFFFFFFFFFFull;
+    for (int j = 0; j < 8; j++) {
+        k[j] = alphabet[x & 63];
+        x >>= 6;
+    }
+}
+
+/* n distinct 8-byte keys; `chosen`: only keys whose awsval__hash agrees with the first one's
+ * on bits WINDOW_BITS .. OLD_TABLE_BITS - 1. Returns the keys tried. */
+static uint64_t make_keys(char (*keys)[8], size_t n, bool chosen)
+{
+    const uint32_t mask = ((1u << OLD_TABLE_BITS) - 1) & ~((1u << WINDOW_BITS) - 1);
+    uint64_t tries = 0;
+    uint32_t want = 0;
+    for (size_t got = 0; got < n;) {
+        char k[8];
+        key_of(tries++, k);
+        uint32_t h = awsval__hash(k, 8) & mask;
+        if (chosen && got == 0) want = h;
+        if (chosen && h != want) continue;
+        memcpy(keys[got++], k, 8);
+    }
+    return tries;
+}
+
+/* Probes per key that the old duplicate-key table needed to insert the keys of one object
+ * (index (hash ^ object * 0x9E3779B1) & mask, linear probing), computed with a "next free
+ * slot" forest rather than by probing. */
+static double old_table_probes(char (*keys)[8], size_t n)
+{
+    size_t size = (size_t)1 << OLD_TABLE_BITS, mask = size - 1;
+    uint32_t *next = malloc(size * sizeof *next);
+    unsigned char *used = calloc(size, 1);
+    if (!next || !used) exit(1);
+    for (size_t i = 0; i < size; i++) next[i] = (uint32_t)i;
+    uint64_t probes = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t slot = (awsval__hash(keys[i], 8) ^ 0x9E3779B1u) & mask, f = slot;
+        while (used[f]) f = next[f];
+        for (size_t x = slot; used[x];) { /* path compression */
+            size_t nx = next[x];
+            next[x] = (uint32_t)f;
+            x = nx;
+        }
+        probes += ((f - slot) & mask) + 1;
+        used[f] = 1;
+        next[f] = (uint32_t)((f + 1) & mask);
+    }
+    free(next);
+    free(used);
+    return (double)probes / (double)n;
+}
+
+/* {"<prefix>KKKKKKKK":0,...}<suffix> with the given keys. */
+static size_t key_doc(char *b, const char *prefix, char (*keys)[8], size_t n, const char *suffix)
+{
+    char *q = b + sprintf(b, "%s", prefix);
+    for (size_t i = 0; i < n; i++) {
+        *q++ = i ? ',' : '{';
+        *q++ = '"';
+        memcpy(q, keys[i], 8);
+        q += 8;
+        q += sprintf(q, "\":0");
+    }
+    q += sprintf(q, "}%s", suffix);
+    return (size_t)(q - b);
 }
 
 static double measure(awsval_ctx *ctx, const awsval_model *m, const char *op, const acase *c,
@@ -143,34 +242,86 @@ int main(int argc, char **argv)
     b = malloc(SIZE);
     cases[nc++] = (acase){"invalid at the last byte", b, build(b, "{\"text\":\"", "abcdefgh", "\"}}", 0)};
 
+    /* The key floods (issue 9). */
+    acase floods[8];
+    size_t nf = 0;
+    char(*chosen)[8] = malloc(FLOOD_KEYS * sizeof *chosen), (*random_keys)[8] = malloc(FLOOD_KEYS * sizeof *random_keys);
+    double t_keys = now();
+    uint64_t tries = make_keys(chosen, FLOOD_KEYS, true);
+    t_keys = now() - t_keys;
+    make_keys(random_keys, FLOOD_KEYS, false);
+    double old_chosen = old_table_probes(chosen, FLOOD_KEYS), old_random = old_table_probes(random_keys, FLOOD_KEYS);
+    b = malloc(SIZE);
+    floods[nf++] = (acase){"flood: 80k chosen keys, map", b, key_doc(b, "{\"counts\":", chosen, FLOOD_KEYS, "}")};
+    b = malloc(SIZE);
+    floods[nf++] = (acase){"flood: 80k chosen, members", b, key_doc(b, "", chosen, FLOOD_KEYS, "")};
+    b = malloc(SIZE);
+    floods[nf++] = (acase){"80k random keys, map", b, key_doc(b, "{\"counts\":", random_keys, FLOOD_KEYS, "}")};
+    for (int long_prefix = 0; long_prefix < 2; long_prefix++) {
+        /* distinct keys of one length sharing all but their last 6 characters */
+        size_t plen = long_prefix ? 120 : 40;
+        char prefix[128];
+        memset(prefix, 'p', plen);
+        prefix[plen] = '\0';
+        b = malloc(SIZE);
+        char *q = b + sprintf(b, "{\"any\":{");
+        for (unsigned i = 0; (size_t)(q - b) + plen + 16 < SIZE; i++) q += sprintf(q, "%s\"%s%06x\":\"\"", i ? "," : "", prefix, i);
+        q += sprintf(q, "}}");
+        floods[nf++] = (acase){long_prefix ? "distinct keys, 120 B prefix" : "distinct keys, 40 B prefix", b, (size_t)(q - b)};
+    }
+    b = malloc(SIZE);
+    floods[nf++] = (acase){"small objects, 8 keys", b,
+                           build(b, "{\"junk\":[", "{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0},", "{}]}", 0)};
+    b = malloc(SIZE);
+    floods[nf++] = (acase){"small objects, 9 keys", b,
+                           build(b, "{\"junk\":[", "{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,\"i\":0},",
+                                 "{}]}", 0)};
+    b = malloc(SIZE);
+    floods[nf++] = (acase){"small typed objects, 8", b,
+                           build(b, "{\"smalls\":[", "{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0},", "{}]}", 0)};
+
     awsval_code rc;
     double base = measure(ctx, lattice, "CreateServiceNetworkServiceAssociation", &typical, seconds, &rc);
     printf("awsval %s adversarial benchmark (%.1f s per case, one core)\n", awsval_version_string(), seconds);
     printf("%-28s %9s %10s %8s  %s\n", "case", "bytes", "ns/byte", "x typ", "verdict");
     printf("%-28s %9zu %10.2f %8.2f  %s\n", typical.name, typical.len, base, 1.0, awsval_err_name(rc));
-    double worst = 0;
-    const char *worst_name = "";
-    for (size_t i = 0; i < nc; i++) {
-        if (only && !strstr(cases[i].name, only)) {
-            free(cases[i].buf);
+    double worst = 0, flood_worst = 0;
+    const char *worst_name = "", *flood_name = "";
+    for (size_t i = 0; i < nc + nf; i++) {
+        acase *c = i < nc ? &cases[i] : &floods[i - nc];
+        if (i == nc)
+            printf("key floods: %d chosen 8-byte keys (%llu tried, %.2f s) whose hashes share bits %d-%d;\n"
+                   "  the old duplicate-key table (2^%d slots, linear probing) needed %.0f probes per key for them,\n"
+                   "  %.2f for 80k random keys\n",
+                   FLOOD_KEYS, (unsigned long long)tries, t_keys, WINDOW_BITS, OLD_TABLE_BITS - 1, OLD_TABLE_BITS,
+                   old_chosen, old_random);
+        if (only && !strstr(c->name, only)) {
+            free(c->buf);
             continue;
         }
-        double nsb = measure(ctx, adv, "Op", &cases[i], seconds, &rc);
+        double nsb = measure(ctx, adv, "Op", c, seconds, &rc);
         const char *why = "";
         if (rc == AWSVAL_INVALID && awsval_ctx_violation_count(ctx)) {
             awsval_violation v = {.size = sizeof v};
             awsval_ctx_violation(ctx, 0, &v);
             why = awsval_kind_name(v.kind);
         }
-        printf("%-28s %9zu %10.2f %8.2f  %s %s\n", cases[i].name, cases[i].len, nsb, nsb / base,
-               awsval_err_name(rc), why);
-        if (nsb > worst) {
+        printf("%-28s %9zu %10.2f %8.2f  %s %s\n", c->name, c->len, nsb, nsb / base, awsval_err_name(rc), why);
+        if (i < nc && nsb > worst) {
             worst = nsb;
-            worst_name = cases[i].name;
+            worst_name = c->name;
+        } else if (i >= nc && nsb > flood_worst) {
+            flood_worst = nsb;
+            flood_name = c->name;
         }
-        free(cases[i].buf);
+        free(c->buf);
     }
     printf("WORST %s: %.2f ns/byte, %.2fx the typical %.2f ns/byte\n", worst_name, worst, worst / base, base);
+    if (flood_worst > 0 && worst > 0)
+        printf("FLOOD worst %s: %.2f ns/byte, %.2fx the typical, %.2fx the adversarial worst (%s)\n", flood_name,
+               flood_worst, flood_worst / base, flood_worst / worst, flood_worst <= worst ? "no more" : "MORE");
+    free(chosen);
+    free(random_keys);
     free(typ);
     awsval_ctx_free(ctx);
     awsval_model_free(adv);
