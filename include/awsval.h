@@ -258,7 +258,7 @@ typedef struct awsval_ctx_opts {
     size_t max_memory;
     /** Scratch kept between checks, in bytes: after a check, the context releases scratch
      *  beyond this (as awsval_ctx_trim does), so one large request does not keep its memory.
-     *  Default 256 KiB; SIZE_MAX = keep everything. */
+     *  Default 1 MiB; SIZE_MAX = keep everything. */
     size_t retain_memory;
 } awsval_ctx_opts;
 

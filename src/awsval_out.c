@@ -62,17 +62,29 @@ void awsval__out_json_esc(awsval__out *o, const char *s, size_t n)
     out_utf8(o, s + run, n - run);
 }
 
-/* XML character data: &, <, > and " escaped. */
+/* XML character data: &, <, > and " escaped; CR as a reference (a parser would turn a raw one
+ * into LF). The characters XML 1.0 cannot hold at all, even as references (C0 controls other
+ * than tab, LF and CR; U+FFFE and U+FFFF), are written as U+FFFD so that the document parses:
+ * what the services write there is not known (README, Fidelity). */
 static void out_xml(awsval__out *o, const char *s, size_t n)
 {
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *rep = s[i] == '&' ? "&amp;" : s[i] == '<' ? "&lt;" : s[i] == '>' ? "&gt;"
-                        : s[i] == '"' ? "&quot;" : NULL;
+        unsigned char c = (unsigned char)s[i];
+        const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
+                        : c == '"' ? "&quot;" : c == '\r' ? "&#xD;" : NULL;
+        size_t skip = 1;
+        if (!rep && c < 0x20 && c != '\t' && c != '\n') rep = "\xEF\xBF\xBD";
+        if (!rep && c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+            ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
+            rep = "\xEF\xBF\xBD";
+            skip = 3;
+        }
         if (!rep) continue;
         out_utf8(o, s + run, i - run);
         out_raw(o, rep, strlen(rep));
-        run = i + 1;
+        run = i + skip;
+        i += skip - 1;
     }
     out_utf8(o, s + run, n - run);
 }

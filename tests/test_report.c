@@ -547,3 +547,25 @@ Test(report, every_style_parses)
         free(nat);
     }
 }
+
+/* An XML error document stays well-formed whatever the echoed value holds: CR as a reference,
+ * and the characters XML 1.0 cannot hold (C0 controls but tab and LF, U+FFFE, U+FFFF) as
+ * U+FFFD. STS speaks the query protocol (ErrorResponse documents). */
+Test(report, xml_document_holds_only_xml_characters)
+{
+    awsval_model_err err = {.size = sizeof err};
+    awsval_model *sts = awsval_model_load_file(
+        AWSVAL_TEST_DATA_DIR "/real-aws-messages/models/sts/2011-06-15/service-2.json", NULL, &err);
+    cr_assert_not_null(sts, "%s", err.message);
+    static const char in[] = "{\"RoleArn\":\"arn:aws:iam::123456789012:role/x\","
+                             "\"RoleSessionName\":\"a\\u0001b\\rc\\uffff\\ufffed\\te&<\"}";
+    cr_assert_eq(awsval_check(ctx, sts, "AssumeRole", in, sizeof in - 1), AWSVAL_INVALID);
+    char *doc = render(sts, AWSVAL_REPORT_NATIVE);
+    cr_assert(strstr(doc, "<ErrorResponse") != NULL, "%s", doc);
+    cr_assert(strstr(doc, "'a\xEF\xBF\xBD" "b&#xD;c\xEF\xBF\xBD\xEF\xBF\xBD" "d\te&amp;&lt;'") != NULL,
+              "%s", doc);
+    for (const unsigned char *p = (const unsigned char *)doc; *p; p++)
+        cr_assert(*p >= 0x20 || *p == '\t' || *p == '\n', "byte 0x%02x at %zu", *p, (size_t)(p - (const unsigned char *)doc));
+    free(doc);
+    awsval_model_free(sts);
+}
