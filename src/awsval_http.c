@@ -516,7 +516,7 @@ static void check_bound(awsval__walk *w, const awsval__shape *in, size_t nbound,
                  * header items copied): compare them by offset, sorted (no quadratic work). */
                 const char *base = c->hbuf.data;
                 for (size_t j = i; j < k; j++)
-                    refs[j - i] = (awsval__keyref){(uint32_t)(all[j].val - base), (uint32_t)all[j].val_len | AV_KEY_TEXT, 0};
+                    refs[j - i] = (awsval__keyref){(uint32_t)(all[j].val - base), (uint32_t)all[j].val_len | AV_KEY_TEXT, 0, 0};
                 bool dup = awsval__keys_duplicate(refs, k - i, "", base) >= 0;
                 awsval__free(&c->alc, refs);
                 if (dup) awsval__walk_not_unique(w, mb->shape, 1, vflags);

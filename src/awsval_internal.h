@@ -569,6 +569,7 @@ bool awsval__report_value(awsval__out *o, const awsval_ctx *c, const awsval__rec
 typedef struct awsval__keyref {
     uint32_t off, len;
     uint32_t raw;         /* offset of the key's opening quote in the input */
+    uint64_t pre;         /* set by awsval__keys_duplicate: the first 8 bytes, big-endian */
 } awsval__keyref;
 #define AV_KEY_TEXT 0x80000000u /* in len: the text is in ctx->text */
 

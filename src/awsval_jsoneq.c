@@ -213,6 +213,6 @@ bool awsval__jsoneq_duplicates(awsval_ctx *c, const char *input, awsval__item *i
     }
     awsval__keyref *refs = (awsval__keyref *)(void *)(c->eq.data + base);
     for (size_t i = 0; i < n; i++)
-        refs[i] = (awsval__keyref){items[i].start, (items[i].end - items[i].start) | AV_KEY_TEXT, 0};
+        refs[i] = (awsval__keyref){items[i].start, (items[i].end - items[i].start) | AV_KEY_TEXT, 0, 0};
     return awsval__keys_duplicate(refs, n, "", c->eq.data) >= 0;
 }

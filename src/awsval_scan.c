@@ -264,9 +264,18 @@ static inline const char *key_text(const awsval__keyref *k, const char *input, c
 static int key_cmp(const awsval__keyref *a, const awsval__keyref *b, const char *input,
                    const char *text)
 {
+    if (a->pre != b->pre) return a->pre < b->pre ? -1 : 1;
     uint32_t al = a->len & ~AV_KEY_TEXT, bl = b->len & ~AV_KEY_TEXT;
     if (al != bl) return al < bl ? -1 : 1;
-    return memcmp(key_text(a, input, text), key_text(b, input, text), al);
+    if (al <= 8) return 0;
+    return memcmp(key_text(a, input, text) + 8, key_text(b, input, text) + 8, al - 8);
+}
+
+static void swap_keys(awsval__keyref *a, awsval__keyref *b)
+{
+    awsval__keyref t = *a;
+    *a = *b;
+    *b = t;
 }
 
 static void sift(awsval__keyref *k, size_t root, size_t n, const char *input, const char *text)
@@ -276,11 +285,64 @@ static void sift(awsval__keyref *k, size_t root, size_t n, const char *input, co
         if (child >= n) return;
         if (child + 1 < n && key_cmp(&k[child], &k[child + 1], input, text) < 0) child++;
         if (key_cmp(&k[root], &k[child], input, text) >= 0) return;
-        awsval__keyref t = k[root];
-        k[root] = k[child];
-        k[child] = t;
+        swap_keys(&k[root], &k[child]);
         root = child;
     }
+}
+
+static void heap_sort(awsval__keyref *k, size_t n, const char *input, const char *text)
+{
+    for (size_t i = n / 2; i-- > 0;) sift(k, i, n, input, text);
+    for (size_t end = n; end-- > 1;) {
+        swap_keys(&k[0], &k[end]);
+        sift(k, 0, end, input, text);
+    }
+}
+
+static void intro_sort(awsval__keyref *k, size_t n, unsigned depth, const char *input,
+                       const char *text)
+{
+    while (n > 16) {
+        if (depth-- == 0) {
+            heap_sort(k, n, input, text);
+            return;
+        }
+        /* Median of the first, middle and last as the pivot, moved to k[0]. */
+        size_t mid = n / 2;
+        if (key_cmp(&k[mid], &k[0], input, text) < 0) swap_keys(&k[mid], &k[0]);
+        if (key_cmp(&k[n - 1], &k[0], input, text) < 0) swap_keys(&k[n - 1], &k[0]);
+        if (key_cmp(&k[n - 1], &k[mid], input, text) < 0) swap_keys(&k[n - 1], &k[mid]);
+        swap_keys(&k[0], &k[mid]);
+        /* Hoare partition around k[0]: k[1..i) <= pivot <= k(j..n). */
+        size_t i = 1, j = n - 1;
+        for (;;) {
+            while (i <= j && key_cmp(&k[i], &k[0], input, text) < 0) i++;
+            while (j >= i && key_cmp(&k[j], &k[0], input, text) > 0) j--;
+            if (i >= j) break;
+            swap_keys(&k[i++], &k[j--]);
+        }
+        swap_keys(&k[0], &k[j]);
+        /* Recurse into the smaller side, loop on the larger: stack depth O(log n). */
+        if (j < n - j - 1) {
+            intro_sort(k, j, depth, input, text);
+            k += j + 1;
+            n -= j + 1;
+        } else {
+            intro_sort(k + j + 1, n - j - 1, depth, input, text);
+            n = j;
+        }
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && key_cmp(&k[j], &k[j - 1], input, text) < 0; j--)
+            swap_keys(&k[j], &k[j - 1]);
+}
+
+static bool key_eq(const awsval__keyref *a, const awsval__keyref *b, const char *input,
+                   const char *text)
+{
+    uint32_t al = a->len & ~AV_KEY_TEXT;
+    return al == (b->len & ~AV_KEY_TEXT) &&
+           memcmp(key_text(a, input, text), key_text(b, input, text), al) == 0;
 }
 
 long awsval__keys_duplicate(awsval__keyref *keys, size_t n, const char *input, const char *text)
@@ -288,17 +350,25 @@ long awsval__keys_duplicate(awsval__keyref *keys, size_t n, const char *input, c
     if (n <= AV_KEYS_LINEAR) {
         for (size_t i = 1; i < n; i++)
             for (size_t j = 0; j < i; j++)
-                if (key_cmp(&keys[i], &keys[j], input, text) == 0) return (long)i;
+                if (key_eq(&keys[i], &keys[j], input, text)) return (long)i;
         return -1;
     }
-    /* Heapsort: O(n log n) compares whatever the keys, and no memory beyond the array. */
-    for (size_t i = n / 2; i-- > 0;) sift(keys, i, n, input, text);
-    for (size_t end = n; end-- > 1;) {
-        awsval__keyref t = keys[0];
-        keys[0] = keys[end];
-        keys[end] = t;
-        sift(keys, 0, end, input, text);
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *t = (const unsigned char *)key_text(&keys[i], input, text);
+        uint32_t len = keys[i].len & ~AV_KEY_TEXT;
+        uint64_t pre = 0;
+        if (len >= 8) {
+            unsigned char b[8];
+            memcpy(b, t, 8);
+            for (int j = 0; j < 8; j++) pre = pre << 8 | b[j];
+        } else {
+            for (uint32_t j = 0; j < 8; j++) pre = pre << 8 | (j < len ? t[j] : 0);
+        }
+        keys[i].pre = pre;
     }
+    unsigned depth = 0;
+    for (size_t m = n; m > 1; m >>= 1) depth += 2;
+    intro_sort(keys, n, depth, input, text);
     for (size_t i = 1; i < n; i++)
         if (key_cmp(&keys[i], &keys[i - 1], input, text) == 0) return (long)i;
     return -1;

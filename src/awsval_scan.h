@@ -125,8 +125,11 @@ bool awsval__scan_key(awsval__scan *s, awsval__str *key);
 
 /* Duplicate keys. Keys are pushed as they are read (by offset: the input or s->text) and
  * checked when the object closes: an object of up to AV_KEYS_LINEAR keys by comparing each key
- * with the others, a larger one by sorting its keys (heapsort, no allocation) and comparing
- * neighbours. The work is O(n log n) in the worst case whatever the keys: no hash to flood. */
+ * with the others, a larger one by sorting its keys and comparing neighbours. The sort orders
+ * by the first 8 bytes as one integer, then length, then the rest (any total order finds equal
+ * neighbours), as an introsort: quicksort with median-of-three, insertion sort for short
+ * ranges, heapsort past a depth of 2 log2 n. No allocation, and O(n log n) compares in the
+ * worst case whatever the keys: no hash to flood. */
 #define AV_KEYS_LINEAR 8
 /* Returns the index (in keys[0..n)) of a key equal to an earlier one, or -1. `input` and `text`
  * are the bases of the two places key text lives. Sorts keys[0..n) when n > AV_KEYS_LINEAR. */

@@ -452,6 +452,54 @@ Test(keys, duplicates_found_wherever_they_are)
         }
 }
 
+/* Keys that share their first 8 bytes or differ only in length, NUL padding included (the sort
+ * orders by an 8-byte prefix, then length, then the rest), in a random order: a duplicate is
+ * found exactly when the decoded keys repeat (the reference: pairwise comparison). */
+static int cmp_dec(const void *a, const void *b)
+{
+    const unsigned char *x = *(const unsigned char *const *)a, *y = *(const unsigned char *const *)b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return memcmp(x + 1, y + 1, x[0]);
+}
+
+Test(keys, prefix_collisions_in_random_order)
+{
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    int outcomes[2] = {0, 0};
+    for (int round = 0; round < 200; round++) {
+        size_t n = 9 + (size_t)(seed >> 40) % 300;
+        unsigned char (*dec)[17] = calloc(n, sizeof *dec); /* [0] = length, then the bytes */
+        const unsigned char **ptr = calloc(n, sizeof *ptr);
+        sb b = {0};
+        sb_chr(&b, '{');
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned len = 6 + (unsigned)(seed >> 60) % 6; /* 6 to 11 bytes: around the prefix */
+            dec[i][0] = (unsigned char)len;
+            sb_printf(&b, "%s\"", i ? "," : "");
+            for (unsigned k = 0; k < len; k++) {
+                seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+                unsigned c = (unsigned)(seed >> 62); /* 'a', 'b', NUL, or 'a' escaped */
+                dec[i][1 + k] = c == 1 ? 'b' : c == 2 ? 0 : 'a';
+                sb_str(&b, c == 0 ? "a" : c == 1 ? "b" : c == 2 ? "\\u0000" : "\\u0061");
+            }
+            sb_str(&b, "\":\"v\"");
+            ptr[i] = dec[i];
+        }
+        sb_chr(&b, '}');
+        qsort(ptr, n, sizeof *ptr, cmp_dec);
+        bool want_dup = false;
+        for (size_t i = 1; i < n; i++) want_dup |= cmp_dec(&ptr[i], &ptr[i - 1]) == 0;
+        bool dup = free_map(b.p, b.n) != SIZE_MAX;
+        cr_assert_eq(dup, want_dup, "round %d, %zu keys: duplicate %s", round, n, dup ? "found" : "missed");
+        outcomes[dup]++;
+        free(b.p);
+        free(dec);
+        free(ptr);
+    }
+    cr_assert(outcomes[0] >= 20 && outcomes[1] >= 20, "%d distinct, %d with a duplicate", outcomes[0], outcomes[1]);
+}
+
 /* The same key spelled with escapes is the same key; NUL makes another key. */
 Test(keys, spellings)
 {
