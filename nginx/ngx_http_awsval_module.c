@@ -731,13 +731,15 @@ error:
 
 /* $awsval_violations: "KIND POINTER" per violation (the member's AWS path where there is no
  * pointer), joined by ", ", at most NGX_HTTP_AWSVAL_VIOLATIONS_LEN bytes. The library's
- * violations never hold a sensitive value; values are not used here at all. */
+ * violations never hold a sensitive value, and values are not used here at all; pointers may
+ * hold map keys, which come from the client: control characters, '"' and '\' are written
+ * as \xHH, so that the error log cannot be given a line of the client's. */
 static void
 ngx_http_awsval_describe(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
     awsval_ctx *checker)
 {
     u_char            *p, *last, *start;
-    size_t             i, kept, total, len;
+    size_t             i, kept, total;
     const char        *kind, *where;
     awsval_violation   v;
 
@@ -748,7 +750,8 @@ ngx_http_awsval_describe(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
 
     p = start;
     /* room for ", ... (N in all)" */
-    last = start + NGX_HTTP_AWSVAL_VIOLATIONS_LEN - sizeof(", ... (18446744073709551615 in all)");
+    last = start + NGX_HTTP_AWSVAL_VIOLATIONS_LEN
+           - sizeof(", ... (18446744073709551615 in all)");
 
     kept = awsval_ctx_violation_count(checker);
     total = awsval_ctx_violation_total(checker);
@@ -769,9 +772,7 @@ ngx_http_awsval_describe(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
         where = v.pointer && v.pointer[0] ? v.pointer
                 : v.aws_path && v.aws_path[0] ? v.aws_path : "";
 
-        len = ngx_strlen(kind) + 1 + ngx_strlen(where) + 2;
-
-        if ((size_t) (last - p) < len) {
+        if ((size_t) (last - p) < ngx_strlen(kind) + 3) {
             break;
         }
 
@@ -784,7 +785,23 @@ ngx_http_awsval_describe(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
 
         if (where[0]) {
             *p++ = ' ';
-            p = ngx_cpymem(p, where, ngx_strlen(where));
+        }
+
+        for ( /* void */ ; *where && last - p >= 4; where++) {
+            if ((u_char) *where < 0x20 || *where == 0x7f || *where == '"'
+                || *where == '\\')
+            {
+                p = ngx_sprintf(p, "\\x%02xd", (u_int) (u_char) *where);
+
+            } else {
+                *p++ = (u_char) *where;
+            }
+        }
+
+        if (*where) {
+            /* cut: no more room */
+            i++;
+            break;
         }
     }
 
