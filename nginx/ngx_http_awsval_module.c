@@ -1279,19 +1279,11 @@ ngx_http_awsval_resolve(ngx_conf_t *cf, ngx_http_awsval_loc_conf_t *alcf)
         model = ngx_http_awsval_load(cf, 'f', &alcf->model_file,
                                      name.data ? &name : &none, &err);
         if (model == NULL) {
-            if (err.line) {
-                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                              "awsval: cannot load the model \"%V\": %s "
-                              "(line %uz, column %uz) in %V:%ui",
-                              &alcf->model_file, err.message, err.line,
-                              err.column, &alcf->source_file,
-                              alcf->source_line);
-            } else {
-                ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                              "awsval: cannot load the model \"%V\": %s "
-                              "in %V:%ui", &alcf->model_file, err.message,
-                              &alcf->source_file, alcf->source_line);
-            }
+            /* the library's message says where in the file */
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "awsval: cannot load the model \"%V\": %s in %V:%ui",
+                          &alcf->model_file, err.message, &alcf->source_file,
+                          alcf->source_line);
             return NGX_CONF_ERROR;
         }
 
@@ -1349,18 +1341,10 @@ ngx_http_awsval_resolve(ngx_conf_t *cf, ngx_http_awsval_loc_conf_t *alcf)
     model = ngx_http_awsval_load(cf, 'd', &alcf->models_dir,
                                  &alcf->service, &err);
     if (model == NULL) {
-        if (err.line) {
-            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                          "awsval: cannot load \"%V\" from \"%V\": %s "
-                          "(line %uz, column %uz) in %V:%ui", &alcf->service,
-                          &alcf->models_dir, err.message, err.line,
-                          err.column, &alcf->source_file, alcf->source_line);
-        } else {
-            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                          "awsval: cannot load \"%V\" from \"%V\": %s "
-                          "in %V:%ui", &alcf->service, &alcf->models_dir,
-                          err.message, &alcf->source_file, alcf->source_line);
-        }
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "awsval: cannot load \"%V\" from \"%V\": %s in %V:%ui",
+                      &alcf->service, &alcf->models_dir, err.message,
+                      &alcf->source_file, alcf->source_line);
         return NGX_CONF_ERROR;
     }
 
