@@ -314,7 +314,9 @@ ngx_http_awsval_handler(ngx_http_request_t *r)
         /* the phases run again once the body has been read and checked */
 
         if (ctx->reject) {
+            /* answered: should the phases run again, they stop here */
             ctx->reject = 0;
+            ctx->status = NGX_DONE;
             ngx_http_finalize_request(r, ngx_http_awsval_send(r, ctx));
             return NGX_DONE;
         }
@@ -627,7 +629,7 @@ ngx_http_awsval_too_large(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
     }
 
     ctx->result = NGX_HTTP_AWSVAL_INVALID;
-    ngx_str_set(&ctx->violations, "limit body");
+    ngx_str_set(&ctx->violations, "limit");
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "awsval: request body larger than awsval_max_body_size "

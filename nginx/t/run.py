@@ -840,7 +840,8 @@ def over_the_size_limit():
         check(resp.status == 413, "%s: %r" % (kind, resp))
         check(UP.take(tid) == [], "a body over the limit reached the upstream")
         line = N["nginx"].log_line(tid)
-        check(line["status"] == "413" and line["result"] == "invalid", repr(line))
+        check(line["status"] == "413" and line["result"] == "invalid" and
+              line["violations"] == "limit", repr(line))
     # with Expect: the answer comes before the body is sent
     cont, resp, tid = expect_continue(port, "limit", ASSOC, big)
     check(cont is None and resp.status == 413, "expected 413 without 100 Continue: %r" % resp)
