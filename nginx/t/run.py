@@ -1389,7 +1389,11 @@ def main():
     for host in ("lattice", "smallbuf", "limit", "log", "prefix", "auth", "off"):
         PROFILES[host] = ([], "vpc-lattice")
     PROFILES["apprunner"] = ([], "apprunner")
-    PROFILES["smithy"] = (["--model", paths["smithy"]], "smithy")
+    # the CLI names a --model file's service by its SERVICE argument; the location names
+    # none, so the model's own name (metadata.endpointPrefix) is the one to give
+    with open(paths["smithy"]) as f:
+        smithy_name = json.load(f)["metadata"]["endpointPrefix"]
+    PROFILES["smithy"] = (["--model", paths["smithy"]], smithy_name)
     PROFILES["botocore"] = (["--models", paths["botocore"]], "lattice-copy")
     PROFILES["limits-closed"] = (["--model", paths["limits"]], "limits")
 
