@@ -655,7 +655,7 @@ def module_exports_no_awsval_symbol():
 
 
 def nginx_t(name, http):
-    n = Nginx(name, http)
+    n = Nginx(name, http.replace("PORT", str(free_port())))
     return n.test_config()
 
 
@@ -671,7 +671,7 @@ def nginx_t_reports_model_errors():
     paths = N["paths"]
     # a model file that is not JSON: the library's message, with its line and column
     msg = cli_error(["--model", paths["broken"]], "x")
-    rc, out = nginx_t("t-broken", "server { listen 127.0.0.1:1; location / { awsval on; "
+    rc, out = nginx_t("t-broken", "server { listen 127.0.0.1:PORT; location / { awsval on; "
                       "awsval_model %s; } }" % paths["broken"])
     check(rc != 0, "nginx -t accepted a broken model")
     check(msg in out, "nginx -t does not give the library's message %r:\n%s" % (msg, out))
@@ -680,28 +680,30 @@ def nginx_t_reports_model_errors():
     check(" in %s:%d\n" % (conf, line) in out, "not the directive's line (%d):\n%s" % (line, out))
     # a service neither built in nor in the directory
     msg = cli_error(["--models", paths["botocore"]], "no-such-service")
-    rc, out = nginx_t("t-nodir", "awsval_models %s; server { listen 127.0.0.1:1; location / { "
+    rc, out = nginx_t("t-nodir", "awsval_models %s; server { listen 127.0.0.1:PORT; location / { "
                       "awsval on; awsval_service no-such-service; } }" % paths["botocore"])
     check(rc != 0 and msg in out, "nginx -t: %d, expected the library's %r:\n%s" % (rc, msg, out))
     # not built in and no directory
-    rc, out = nginx_t("t-nobuiltin", "server { listen 127.0.0.1:1; location / { awsval on; "
+    rc, out = nginx_t("t-nobuiltin", "server { listen 127.0.0.1:PORT; location / { awsval on; "
                       "awsval_service no-such-service; } }")
     check(rc != 0 and "no built-in model" in out and "no-such-service" in out, out)
     # a built-in service at a version it does not have
-    rc, out = nginx_t("t-version", "server { listen 127.0.0.1:1; location / { awsval on; "
+    rc, out = nginx_t("t-version", "server { listen 127.0.0.1:PORT; location / { awsval on; "
                       "awsval_service vpc-lattice@1999-01-01; } }")
     check(rc != 0 and "1999-01-01" in out, out)
     # on, and nothing named
-    rc, out = nginx_t("t-none", "server { listen 127.0.0.1:1; location / { awsval on; } }")
+    rc, out = nginx_t("t-none", "server { listen 127.0.0.1:PORT; location / { awsval on; } }")
     check(rc != 0 and "needs \"awsval_service\"" in out, out)
     # bad values
     for bad in ("awsval_mode strict;", "awsval_pattern_limit maybe;",
                 "awsval_max_body_size 0;", "awsval_strip_prefix api;",
                 "awsval_service vpc-lattice; awsval_service apprunner;"):
-        rc, out = nginx_t("t-bad", "server { listen 127.0.0.1:1; location / { %s } }" % bad)
+        rc, out = nginx_t("t-bad", "server { listen 127.0.0.1:PORT; location / { %s } }" % bad)
         check(rc != 0, "nginx -t accepted %r" % bad)
     # and the full test configuration passes
-    rc, out = Nginx("t-ok", main_http_conf(paths, 1, 1, 2, 3)).test_config()
+    # (nginx -t binds the ports)
+    rc, out = Nginx("t-ok", main_http_conf(paths, free_port(), free_port(), free_port(),
+                                           free_port())).test_config()
     check(rc == 0, "nginx -t rejects the test configuration:\n" + out)
 
 
