@@ -5,7 +5,8 @@
 #   - rejected requests (answered by nginx with the service's error),
 #   - valid 10 KB bodies buffered through temporary files (client_body_buffer_size 1k), off
 #     and on,
-# and the RSS of the checking worker before and after a million mixed requests. Figures only:
+# the RSS of the checking worker before and after a million mixed requests, and over 400
+# hostile 0.8 MB bodies (the most checker memory; trimmed after each). Figures only:
 # it fails on errors (a wrong status, a socket error, a worker that does not stay flat), never
 # on speed. One front worker, one upstream worker (an nginx without the module) and one wrk
 # thread share the machine.
@@ -45,7 +46,7 @@ http {
     $(temps "$work/up")
     access_log off;
     keepalive_requests 1000000;
-    client_max_body_size 1m;
+    client_max_body_size 2m;
     server {
         listen 127.0.0.1:$up_port;
         location / { return 200 '{"ok":true}'; }
@@ -119,11 +120,12 @@ small = {"clientToken": "7d4c1f6e-4b1a-4a8b-9d6e-2f1c0b9a8e7d",
          "tags": {"team": "payments", "cost-center": "cc:1234"}}
 bad = dict(small, serviceIdentifier="svc-bad", tags={"aws:team": "payments"})
 big = dict(small, tags={"team-%03d" % i: "value %d " % i + "x" * 200 for i in range(44)})
-for name, doc in (("small", small), ("bad", bad), ("big", big)):
+hostile = dict(small, tags={"aws:%d" % i: "v" for i in range(45000)})
+for name, doc in (("small", small), ("bad", bad), ("big", big), ("hostile", hostile)):
     with open("%s/%s.json" % (work, name), "w") as f:
         json.dump(doc, f)
 EOF
-for b in small bad big; do
+for b in small bad big hostile; do
   n=$(stat -c %s "$work/$b.json")
   { printf 'POST /servicenetworkserviceassociations HTTP/1.1\r\nContent-Type: application/json\r\n'
     printf 'Content-Length: %d\r\n\r\n' "$n"; cat "$work/$b.json"; } >"$work/$b.http"
@@ -132,8 +134,9 @@ cli=$out/awsval/awsval
 "$cli" http vpc-lattice "$work/small.http" >/dev/null || { echo "small body is not valid"; exit 1; }
 "$cli" http vpc-lattice "$work/big.http" >/dev/null || { echo "big body is not valid"; exit 1; }
 if "$cli" http vpc-lattice "$work/bad.http" >/dev/null; then echo "bad body is valid"; exit 1; fi
+if "$cli" http vpc-lattice "$work/hostile.http" >/dev/null; then echo "hostile body is valid"; exit 1; fi
 echo "bodies: small $(stat -c %s "$work/small.json") B, rejected $(stat -c %s "$work/bad.json") B," \
-  "big $(stat -c %s "$work/big.json") B"
+  "big $(stat -c %s "$work/big.json") B, hostile $(stat -c %s "$work/hostile.json") B"
 
 # wrk script: one POST with a body (wrk counts the answers that are not 2xx).
 script() { # BODYFILE
@@ -145,8 +148,10 @@ f:close()
 wrk.headers["Content-Type"] = "application/json"
 EOF
 }
-# wrk script: five requests in turn; each thread stops after LIMIT answers.
-script_mixed() { # LIMIT
+# wrk script: the requests of SET in turn; each thread stops after LIMIT answers.
+#   mixed: valid, rejected, 10 KB via a temporary file, valid DELETE, rejected DELETE
+#   hostile: a 0.9 MB body with a violation every 20 bytes (the most checker memory)
+script_mixed() { # LIMIT SET
   cat <<EOF
 local function body(name)
   local f = io.open("$work/" .. name .. ".json", "rb"); local b = f:read("*a"); f:close(); return b
@@ -156,6 +161,10 @@ local function json() return {["Content-Type"] = "application/json"} end
 -- made in init(): wrk knows the Host header only then
 function init(args)
   local p = "/servicenetworkserviceassociations"
+  if "$2" == "hostile" then
+    reqs[1] = wrk.format("POST", "/on" .. p, json(), body("hostile"))
+    return
+  end
   reqs[1] = wrk.format("POST", "/on" .. p, json(), body("small"))
   reqs[2] = wrk.format("POST", "/on" .. p, json(), body("bad"))
   reqs[3] = wrk.format("POST", "/soak-file" .. p, json(), body("big"))
@@ -174,9 +183,9 @@ function response(status, headers, body)
 end
 EOF
 }
-# wrk_count LIMIT: the mixed requests until LIMIT answers (one thread), then wrk's summary.
+# wrk_count LIMIT [SET]: SET's requests until LIMIT answers (one thread), then wrk's summary.
 wrk_count() {
-  script_mixed "$1" >"$work/mixed.lua"
+  script_mixed "$1" "${2:-mixed}" >"$work/mixed.lua"
   rm -f "$work/reached"
   wrk -t1 -c"$conns" -d3600s -s "$work/mixed.lua" "http://127.0.0.1:$front_port" >"$work/wrk.out" &
   local pid=$!
@@ -247,6 +256,20 @@ echo "soak: $total requests in $((SECONDS - start)) s; worker RSS before $before
 # flat: within 1 MiB (allocator noise); a leak of even 1 byte per request would be ~1 MB here
 if [ "$total" -lt "$soak" ]; then echo "FAIL: only $total of $soak requests"; fail=1; fi
 if [ $((after - before)) -gt 1024 ]; then echo "FAIL: the worker's RSS grew"; fail=1; fi
+
+# Hostile bodies: the checker holds the most memory for them, and is trimmed after each.
+wrk_count 100 hostile >/dev/null
+h1=$(rss "$worker")
+text=$(wrk_count 400 hostile)
+h2=$(rss "$worker")
+non2xx=$(echo "$text" | sed -n 's/^ *Non-2xx or 3xx responses: \([0-9]*\)/\1/p')
+total=$(echo "$text" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+echo
+echo "== hostile: $total requests of $(stat -c %s "$work/hostile.json") B (a violation every" \
+  "20 bytes), $non2xx rejected: worker RSS after 100 $h1 kB, after $total more $h2 kB" \
+  "(change $((h2 - h1)) kB)"
+if [ "${non2xx:-0}" != "$total" ]; then echo "FAIL: a hostile request was not rejected"; fail=1; fi
+if [ $((h2 - h1)) -gt 1024 ]; then echo "FAIL: the worker's RSS grew"; fail=1; fi
 if grep -E "\[(alert|crit|emerg)\]" "$work/front/logs/error.log"; then fail=1; fi
 [ $fail -eq 0 ] && echo "bench: no errors" || echo "bench: FAILED"
 exit $fail

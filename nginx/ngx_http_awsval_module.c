@@ -44,6 +44,21 @@
 /* The checker's max_size is at most 2 GiB. */
 #define NGX_HTTP_AWSVAL_MAX_BODY        ((size_t) 2047 * 1024 * 1024)
 
+/*
+ * A worker's checker may hold at most this much memory (its max_memory) for a body limit B:
+ * 16 MiB + 8 * (B + NGX_HTTP_AWSVAL_HEAD_ROOM). The library's own bound is far looser; hostile
+ * 1 MiB bodies were measured to need at most about 5 MiB. A check that would need more is
+ * rejected (a "limit" violation).
+ */
+#define NGX_HTTP_AWSVAL_MEMORY_BASE     ((size_t) 16 * 1024 * 1024)
+#define NGX_HTTP_AWSVAL_MEMORY_FACTOR   8
+/*
+ * After a check the checker keeps the result (and up to 256 KiB of scratch, the library's
+ * retain_memory default); once what the request needs is copied out, a checker holding more
+ * than this is trimmed back to its baseline, so that one large request does not keep memory.
+ */
+#define NGX_HTTP_AWSVAL_KEEP_MEMORY     ((size_t) 1024 * 1024)
+
 /* The longest $awsval_violations, in bytes. */
 #define NGX_HTTP_AWSVAL_VIOLATIONS_LEN  1024
 
@@ -501,16 +516,27 @@ ngx_http_awsval_check(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
 
     if (code == AWSVAL_OK) {
         ctx->result = NGX_HTTP_AWSVAL_VALID;
-        return NGX_DECLINED;
+        rc = NGX_DECLINED;
+
+    } else if (code == AWSVAL_INVALID) {
+        rc = ngx_http_awsval_rejected(r, ctx, alcf, checker);
+
+    } else {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "awsval: cannot check the request: %s (%s)",
+                      awsval_strerror(code), awsval_err_name(code));
+        ctx->result = NGX_HTTP_AWSVAL_ERROR;
+        rc = alcf->mode == NGX_HTTP_AWSVAL_LOG
+             ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (code == AWSVAL_INVALID) {
-        return ngx_http_awsval_rejected(r, ctx, alcf, checker);
+    /* what the request needs is in its pool now */
+
+    if (awsval_ctx_memory(checker) > NGX_HTTP_AWSVAL_KEEP_MEMORY) {
+        awsval_ctx_trim(checker);
     }
 
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                  "awsval: cannot check the request: %s (%s)",
-                  awsval_strerror(code), awsval_err_name(code));
+    return rc;
 
 error:
 
@@ -887,6 +913,8 @@ ngx_http_awsval_checker(ngx_log_t *log, size_t max_body)
     ngx_memzero(&opts, sizeof(awsval_ctx_opts));
     opts.size = sizeof(awsval_ctx_opts);
     opts.max_size = max_body + NGX_HTTP_AWSVAL_HEAD_ROOM;
+    opts.max_memory = NGX_HTTP_AWSVAL_MEMORY_BASE
+                      + NGX_HTTP_AWSVAL_MEMORY_FACTOR * opts.max_size;
 
     code = AWSVAL_OK;
     checker = awsval_ctx_create(&opts, &code);
