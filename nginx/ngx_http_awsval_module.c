@@ -616,7 +616,12 @@ ngx_http_awsval_read_body(ngx_http_request_t *r, size_t max, u_char **body,
         }
 
         if (!b->in_file || b->file == NULL) {
-            continue;
+            if (ngx_buf_size(b) == 0) {
+                continue;
+            }
+
+            /* counted above, and nowhere to read it from */
+            return NGX_ERROR;
         }
 
         for (off = b->file_pos; off < b->file_last; off += got) {
