@@ -15,7 +15,8 @@
 #                                  BENCH_CONNECTIONS (16)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh nginx-core nginx-dev dpkg-dev libpcre2-dev libssl-dev zlib1g-dev wrk >&2
+bash scripts/deps.sh nginx-core nginx-dev dpkg-dev libpcre2-dev libssl-dev zlib1g-dev wrk procps \
+  python3 >&2
 out=build-test/nginx
 module=$(bash nginx/build.sh "$out" | tail -1)
 seconds=${BENCH_SECONDS:-10}
