@@ -664,7 +664,9 @@ def cli_error(opts, service):
     p = subprocess.run([ARGS.cli] + opts + ["http", service, "-"], input=b"GET / HTTP/1.1\r\n\r\n",
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=False)
     check(p.returncode == 2, "awsval http loaded a model it should refuse")
-    return p.stderr.decode().splitlines()[0].removeprefix("awsval: ")
+    # "awsval: [PATH: ]MESSAGE": the library's message, less the CLI's own prefixes
+    return p.stderr.decode().splitlines()[0].removeprefix("awsval: ").removeprefix(
+        opts[1] + ": ")
 
 
 @test("static")
