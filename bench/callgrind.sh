@@ -25,3 +25,19 @@ for c in $("$bench" --list); do
     b=$(count "$c" $((2 * k)))
     printf '%-24s %12d\n' "$c" $(((b - a) / k))
 done
+
+# The corpus (awsval_corpus): instructions per request of each set, the same way.
+corpus=$build/awsval_corpus
+[ -x "$corpus" ] || exit 0
+ccount() { # set passes -> instructions collected
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/out" --toggle-collect=awsval_check \
+        --toggle-collect=awsval_render "$corpus" --iterations "$2" --set "$1" >"$tmp/std" 2>"$tmp/err" ||
+        { cat "$tmp/err" "$tmp/std" >&2; exit 1; }
+    sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$tmp/err"
+}
+for s in valid invalid render; do
+    a=$(ccount "$s" 1)
+    b=$(ccount "$s" 2)
+    reqs=$(sed -n 's/^[a-z]*: \([0-9]*\) requests.*/\1/p' "$tmp/std")
+    printf '%-24s %12d\n' "corpus_$s" $(((b - a) / reqs))
+done

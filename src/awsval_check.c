@@ -6,8 +6,12 @@
  * only for open uniqueItems lists. Duplicate keys are found when an object closes (linear for
  * small objects, a heapsort for large ones: O(n log n) whatever the keys, so no flood). */
 #include <math.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "awsval_check.h"
+#include "awsval_rx.h"
 
 /* Past this many bytes of echoed text a result keeps no more: each leaf value is echoed once,
  * and the containers echoed around them at most double it. */
@@ -218,13 +222,74 @@ static void length_violation(awsval__walk *w, uint32_t nseg, int32_t si, uint32_
     echo(w, r, vflags, form, echo_p, echo_n, echo_shape);
 }
 
-/* The fast path of a single-class pattern for an all-ASCII value (see awsval__pattern). */
-static int fast_match(const awsval__pattern *p, const char *str, size_t n)
+/* The fast path of a single-class pattern (see awsval__pattern). */
+static int fast_match(const awsval__pattern *p, const char *str, size_t n, int64_t cps)
 {
-    if (n < p->qmin || n > p->qmax) return AWSVAL__RE_NOMATCH;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)str[i];
-        if (!((p->ascii[c >> 6] >> (c & 63)) & 1)) return AWSVAL__RE_NOMATCH;
+    if (cps < (int64_t)p->qmin || cps > (int64_t)p->qmax) return AWSVAL__RE_NOMATCH;
+    const unsigned char *s = (const unsigned char *)str, *e = s + n;
+#if defined(__SSE2__)
+    /* x in [lo, hi] as a signed compare of x - lo - 128 with hi - lo + 1 - 128; bytes of 0x80
+     * and above pass when every such code point is a member */
+    __m128i bias[AV_FAST_RUNS], top[AV_FAST_RUNS];
+    for (unsigned r = 0; r < p->runs; r++) {
+        bias[r] = _mm_set1_epi8((char)(p->run_lo[r] + 128));
+        top[r] = _mm_set1_epi8((char)(p->run_hi[r] - p->run_lo[r] + 1 - 128));
+    }
+    const __m128i high = _mm_set1_epi8(p->gaps == 0 ? 0 : (char)0x80); /* v < 0: a byte >= 0x80 */
+#endif
+    /* After the vector test refuses a block, the next few go straight to the table. */
+    unsigned cool = p->runs || p->gaps == 0 ? 0 : UINT32_MAX;
+    while (s < e) {
+#if defined(__SSE2__)
+        while (!cool && e - s >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+            __m128i in = _mm_cmplt_epi8(v, high);
+            for (unsigned r = 0; r < p->runs; r++)
+                in = _mm_or_si128(in, _mm_cmplt_epi8(_mm_sub_epi8(v, bias[r]), top[r]));
+            if (_mm_movemask_epi8(in) != 0xFFFF) {
+                cool = 4;
+                break;
+            }
+            s += 16;
+        }
+#endif
+        if (cool && cool != UINT32_MAX) cool--;
+        /* A block the vector test refused: all ASCII, sixteen table lookups and one branch;
+         * else a character at a time. */
+        if (e - s >= 16) {
+            uint64_t w0, w1;
+            memcpy(&w0, s, 8);
+            memcpy(&w1, s + 8, 8);
+            if (!((w0 | w1) & 0x8080808080808080ull)) {
+                unsigned ok = 1;
+                for (int i = 0; i < 16; i++) ok &= p->member[s[i]];
+                if (!ok) return AWSVAL__RE_NOMATCH;
+                s += 16;
+                continue;
+            }
+        }
+        const unsigned char *stop = e - s > 16 ? s + 16 : e;
+        while (s < stop) {
+            unsigned c = *s;
+            if (c < 0x80) {
+                if (!p->member[c]) return AWSVAL__RE_NOMATCH;
+                s++;
+                continue;
+            }
+            if (c < 0xC0) { /* a character the vector test passed, cut at its block's end */
+                s++;
+                continue;
+            }
+            size_t k;
+            uint32_t cp = awsval__utf8_decode(s, &k);
+            s += k;
+            if (p->gaps < 0) {
+                if (!awsval__rx_dfa_first(p->dfa, cp)) return AWSVAL__RE_NOMATCH;
+                continue;
+            }
+            for (int g = 0; g < p->gaps; g++)
+                if (cp >= p->gap_lo[g] && cp <= p->gap_hi[g]) return AWSVAL__RE_NOMATCH;
+        }
     }
     return AWSVAL__RE_MATCH;
 }
@@ -234,8 +299,8 @@ static void pattern_check(awsval__walk *w, uint32_t nseg, int32_t si, int32_t pi
                           int64_t cps, size_t off, size_t len)
 {
     const awsval__pattern *p = &w->m->patterns[pi];
-    int res = p->fast && (size_t)cps == n ? fast_match(p, str, n)
-                                          : awsval__regex_match(p->re, str, n, w->c->rx);
+    int res = p->fast && (p->dfa || (size_t)cps == n) ? fast_match(p, str, n, cps)
+                                                      : awsval__regex_match(p->re, str, n, w->c->rx);
     if (res == AWSVAL__RE_MATCH) return;
     bool limit = res == AWSVAL__RE_LIMIT || res == AWSVAL__RE_ERROR;
     if (limit && (w->flags & AWSVAL_CHECK_LIMIT_OPEN)) return;

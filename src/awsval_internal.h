@@ -322,15 +322,27 @@ typedef struct awsval__enum {
     int64_t num;
 } awsval__enum;
 
+#define AV_FAST_RUNS 4
+#define AV_FAST_GAPS 4
 typedef struct awsval__pattern {
     uint32_t source;     /* the model's pattern text (string offset) */
     awsval__regex *re;
     /* Fast path for a whole-value pattern that is one character class with a quantifier
-     * (`^[A-Za-z0-9_-]{1,64}$`): for an all-ASCII value, membership of each byte in `ascii`
-     * (computed by PCRE2 itself on the compiled pattern) and the count decide the match. */
+     * (`^[A-Za-z0-9_-]{1,64}$`, `.*`, `[\s\S]*`): the count of code points and the membership
+     * of each character decide the match, each character on its own (no chain of dependent
+     * steps). ASCII by `ascii` (computed by PCRE2 itself on the compiled pattern), sixteen bytes
+     * at a time while they lie in the runs [run_lo, run_hi] of members; other code points by
+     * the first step of the pattern's automaton (`dfa`; NULL: all-ASCII values only), or, when
+     * the class leaves out at most AV_FAST_GAPS intervals of them (`gaps` >= 0), by those. */
     bool fast;
+    int8_t gaps;         /* -1: ask dfa */
+    uint8_t runs;
+    uint8_t run_lo[AV_FAST_RUNS], run_hi[AV_FAST_RUNS];
     uint64_t ascii[2];
+    uint8_t member[128]; /* ascii as one byte per character (1: member) */
     uint32_t qmin, qmax;
+    uint32_t gap_lo[AV_FAST_GAPS], gap_hi[AV_FAST_GAPS];
+    const struct awsval__rx_dfa *dfa;
 } awsval__pattern;
 
 typedef struct awsval__operation {

@@ -13,6 +13,7 @@
 
 #include "awsval_internal.h"
 #include "awsval_json.h"
+#include "awsval_rx.h"
 
 /* ---------------------------------------------------------------- build state (Private) */
 
@@ -121,13 +122,10 @@ static bool target_of(builder *b, const jv *ref, const char *owner, const char *
 
 /* ----------------------------------------------------------------------- patterns (Private) */
 
-/* Recognises `^?[class]QUANT$?` in Java syntax (no nested classes, intersections, quoting or
- * lazy/possessive quantifiers). Sets the quantifier's bounds. */
-static bool single_class(const char *p, uint32_t *qmin, uint32_t *qmax)
+/* The rest of a class `[...]` from just after its '['; leaves *i after the ']'. */
+static bool single_class_body(const char *p, size_t *ip)
 {
-    size_t i = 0;
-    if (p[i] == '^') i++;
-    if (p[i++] != '[') return false;
+    size_t i = *ip;
     if (p[i] == '^') i++;
     if (p[i] == ']') return false;
     for (;;) {
@@ -147,7 +145,38 @@ static bool single_class(const char *p, uint32_t *qmin, uint32_t *qmax)
         }
         i++;
     }
-    i++;
+    *ip = i + 1;
+    return true;
+}
+
+/* Recognises `(?s)?^?ATOM QUANT$?` in Java syntax, where ATOM is a class `[...]` (no nested
+ * classes, intersections or quoting), `.` or a class escape (`\S`, `\w`, `\p{L}`); no lazy or
+ * possessive quantifiers. Sets the quantifier's bounds. */
+static bool single_class(const char *p, uint32_t *qmin, uint32_t *qmax)
+{
+    size_t i = 0;
+    if (strncmp(p, "(?s)", 4) == 0) i += 4;
+    if (p[i] == '^') i++;
+    if (p[i] == '.') {
+        i++;
+    } else if (p[i] == '\\') {
+        char e = p[i + 1];
+        if (!strchr("sSwWdDhHvVpP", e) || e == '\0') return false;
+        i += 2;
+        if (e == 'p' || e == 'P') {
+            if (p[i] == '\0') return false;
+            if (p[i] != '{') i++; /* \pL */
+            else {
+                while (p[i] && p[i] != '}') i++;
+                if (!p[i]) return false;
+                i++;
+            }
+        }
+    } else if (p[i++] != '[') {
+        return false;
+    } else {
+        if (!single_class_body(p, &i)) return false;
+    }
     char q = p[i++];
     /* Quantifier bounds, read digit by digit (no strtoul: nothing here depends on a locale). */
     uint64_t lo = 0, hi = 0;
@@ -199,6 +228,36 @@ static void fast_path(builder *b, awsval__pattern *pat, const char *src)
     pat->fast = ok;
     pat->qmin = qmin;
     pat->qmax = qmax;
+    /* The automaton must agree with PCRE2 on ASCII before it is trusted with the rest. */
+    const awsval__rx_dfa *d = awsval__regex_dfa(pat->re);
+    for (uint32_t c = 0; c < 128 && d; c++)
+        if (awsval__rx_dfa_first(d, c) != (((pat->ascii[c / 64] >> (c % 64)) & 1) != 0)) d = NULL;
+    pat->dfa = d;
+    pat->gaps = d ? (int8_t)awsval__rx_dfa_first_gaps(d, pat->gap_lo, pat->gap_hi, AV_FAST_GAPS) : -1;
+    for (unsigned c = 0; c < 128; c++) pat->member[c] = (uint8_t)((pat->ascii[c / 64] >> (c % 64)) & 1);
+    /* The longest runs of member bytes, for the vector compare. */
+    pat->runs = 0;
+    bool taken[128] = {false};
+    for (int k = 0; k < AV_FAST_RUNS; k++) {
+        unsigned best_lo = 1, best_hi = 0;
+        for (unsigned c = 0; c < 128;) {
+            if (taken[c] || !((pat->ascii[c / 64] >> (c % 64)) & 1)) {
+                c++;
+                continue;
+            }
+            unsigned lo = c;
+            while (c < 128 && !taken[c] && ((pat->ascii[c / 64] >> (c % 64)) & 1)) c++;
+            if (c - lo > best_hi + 1 - best_lo) {
+                best_lo = lo;
+                best_hi = c - 1;
+            }
+        }
+        if (best_hi < best_lo || (k > 0 && best_hi - best_lo < 1)) break;
+        for (unsigned c = best_lo; c <= best_hi; c++) taken[c] = true;
+        pat->run_lo[pat->runs] = (uint8_t)best_lo;
+        pat->run_hi[pat->runs] = (uint8_t)best_hi;
+        pat->runs++;
+    }
 }
 
 /* Adds a pattern (deduplicated by text and mode); returns its index or -1. `pos` is where the

@@ -1980,3 +1980,5 @@ int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t 
     default: return AWSVAL__RE_ERROR;
     }
 }
+
+const awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re) { return re ? re->dfa : NULL; }

@@ -94,6 +94,8 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
  * linear one: a constant string ("back-reference", "look-ahead", "too many DFA states", ...),
  * NULL when it is. */
 int awsval__regex_engine(const awsval__regex *re, const char **why);
+/* The linear-time automaton of re, or NULL when PCRE2 decides. Lives as long as re. */
+const struct awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re);
 
 /* Bytes held by the linear engine's DFA of re (0 without one): for budgets and reports. */
 size_t awsval__regex_linear_bytes(const awsval__regex *re);

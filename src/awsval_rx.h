@@ -50,6 +50,7 @@
 #ifndef AWSVAL_RX_H
 #define AWSVAL_RX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -143,6 +144,12 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
 void awsval__rx_dfa_free(awsval__rx_dfa *d);
 /* 1 = match, 0 = no match. s must be valid UTF-8. Reads s once, allocates nothing. */
 int awsval__rx_dfa_match(const awsval__rx_dfa *d, const char *s, size_t n);
+/* Whether the first step from the start state on code point cp reaches a live state: for a
+ * pattern that is one character class repeated, whether cp is in the class. */
+bool awsval__rx_dfa_first(const awsval__rx_dfa *d, uint32_t cp);
+/* The code points from U+0080 on for which it does not hold (surrogates aside), as up to `max`
+ * intervals [lo[i], hi[i]]: returns their count, or -1 when there are more. */
+int awsval__rx_dfa_first_gaps(const awsval__rx_dfa *d, uint32_t *lo, uint32_t *hi, int max);
 /* Size figures: states, code-point classes, bytes allocated. */
 void awsval__rx_dfa_stats(const awsval__rx_dfa *d, uint32_t *states, uint32_t *classes,
                           size_t *bytes);

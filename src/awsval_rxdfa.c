@@ -876,3 +876,33 @@ int awsval__rx_dfa_match(const awsval__rx_dfa *d, const char *str, size_t n) {
     }
     return d->acc[st / d->ncls];
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* First steps (the fast path of one-class patterns)                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+bool awsval__rx_dfa_first(const awsval__rx_dfa *d, uint32_t cp)
+{
+    uint32_t cls = cp < 0x80 ? d->ascii[cp] : cls_of(d, cp);
+    return d->trans[d->start + cls] != 0;
+}
+
+int awsval__rx_dfa_first_gaps(const awsval__rx_dfa *d, uint32_t *lo, uint32_t *hi, int max)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < d->nint; i++) {
+        uint32_t a = d->int_lo[i], b = i + 1 < d->nint ? d->int_lo[i + 1] - 1 : MAXCP;
+        if (a < 0x80) a = 0x80;
+        if (a > b || d->trans[d->start + d->int_cls[i]] != 0) continue;
+        if (a >= 0xD800 && b <= 0xDFFF) continue; /* surrogates: never in UTF-8 */
+        if (n > 0 && hi[n - 1] + 1 == a) {
+            hi[n - 1] = b;
+            continue;
+        }
+        if (n == max) return -1;
+        lo[n] = a;
+        hi[n] = b;
+        n++;
+    }
+    return n;
+}

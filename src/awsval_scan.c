@@ -21,15 +21,25 @@ static inline uint64_t special_bytes(uint64_t w)
  * unterminated: only to size the unescape buffer once escapes appear. */
 static size_t string_end(const char *q, const char *end, const char *start)
 {
-    while (q < end) {
-        if (*q == '\\') {
-            q += 2;
-            continue;
+    for (;;) {
+#if defined(__SSE2__)
+        while (end - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            unsigned mask = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+            if (mask) {
+                q += __builtin_ctz(mask);
+                break;
+            }
+            q += 16;
         }
+#endif
+        while (q < end && *q != '"' && *q != '\\') q++;
+        if (q >= end) return 0;
         if (*q == '"') return (size_t)(q + 1 - start);
-        q++;
+        if (end - q < 2) return 0;
+        q += 2; /* an escape: the character after the backslash is never the end */
     }
-    return 0;
 }
 
 size_t awsval__json_unescape(const char *p, const char *end, char *dst, size_t *n, uint8_t *why)

@@ -1,4 +1,6 @@
 /* UTF-8: validation and counting, encoding, character boundaries; byte offset -> line/column. */
+#include <string.h>
+
 #include "awsval_internal.h"
 
 int64_t awsval__utf8_count(const char *str, size_t n, size_t *bad)
@@ -7,6 +9,15 @@ int64_t awsval__utf8_count(const char *str, size_t n, size_t *bad)
     int64_t cps = 0;
     size_t i = 0;
     while (i < n) {
+        /* ASCII eight bytes at a time */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+            cps += 8;
+        }
+        if (i >= n) break;
         if (s[i] < 0x80) {
             i++;
         } else {
