@@ -192,6 +192,14 @@ static inline size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n
     }
     return 0;
 }
+/* Of eight bytes (as read by memcpy), those that end a plain run of JSON string text: '"',
+ * '\\', controls and non-ASCII. Nonzero when there is one; the lowest flagged byte is exact. */
+static inline uint64_t awsval__json_special8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
+}
 /* Decodes the code point at s (valid UTF-8); sets *len to its byte length. */
 static inline uint32_t awsval__utf8_decode(const unsigned char *s, size_t *len)
 {

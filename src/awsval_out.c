@@ -20,6 +20,12 @@ static void out_utf8(awsval__out *o, const char *str, size_t n)
     while (i < n) {
         if (s[i] < 0x80) {
             i++;
+            while (n - i >= 8) { /* ASCII eight bytes at a time */
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080ull) break;
+                i += 8;
+            }
             continue;
         }
         size_t k = awsval__utf8_seq(s, i, n);
@@ -39,6 +45,13 @@ void awsval__out_json_esc(awsval__out *o, const char *s, size_t n)
     static const char hex[] = "0123456789abcdef";
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
+        while (n - i >= 8) { /* eight bytes at a time while none needs an escape */
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (awsval__json_special8(w) & ~w) break; /* non-ASCII bytes need none */
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         out_utf8(o, s + run, i - run);

@@ -8,15 +8,6 @@
 
 /* ------------------------------------------------------------------------ strings (Private) */
 
-/* Bytes that end a plain run inside a string: '"', '\\', controls, and non-ASCII (validated
- * one sequence at a time). Eight bytes at a time; the lowest flagged byte is exact. */
-static inline uint64_t special_bytes(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
-}
-
 /* The offset just past the closing quote of the string whose body starts at q, or 0 if it is
  * unterminated: only to size the unescape buffer once escapes appear. */
 static size_t string_end(const char *q, const char *end, const char *start)
@@ -124,7 +115,7 @@ bool awsval__scan_string(awsval__scan *s, awsval__str *out)
         while (end - q >= 8) {
             uint64_t w;
             memcpy(&w, q, 8);
-            uint64_t m = special_bytes(w);
+            uint64_t m = awsval__json_special8(w);
             if (m) {
                 size_t k = (size_t)__builtin_ctzll(m) / 8;
                 q += k;
