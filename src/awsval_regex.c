@@ -1643,8 +1643,9 @@ struct awsval__regex {
     char *pcre2_src; /* NUL-terminated */
     size_t src_size;
     awsval__rx_tree *tree; /* NULL: not linear */
-    awsval__rx_dfa *dfa;   /* NULL: PCRE2 decides */
-    const char *why_not;   /* why dfa is NULL */
+    awsval__rx_dfa *dfa;   /* NULL: PCRE2 decides; else a DFA, or the NFA (see awsval__regex_match) */
+    int full_dfa;          /* dfa is a complete DFA */
+    const char *why_not;   /* why there is no complete DFA */
 };
 
 /* The DFA fallback: values up to DFA_MAX_SUBJECT bytes, DFA_BUDGET bytes per request. Its time
@@ -1661,6 +1662,7 @@ struct awsval__regex_scratch {
     pcre2_match_data *md;
     pcre2_jit_stack *jit_stack;
     size_t dfa_budget;            /* subject bytes the DFA fallback may still read this request */
+    awsval__rx_scratch nfa;       /* the NFA simulation's */
     int dfa_ws[DFA_WORKSPACE];    /* the DFA matcher's workspace */
 };
 
@@ -1841,15 +1843,19 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
                                   &re->tree, &why);
         if (pr < 0) goto nomem;
         if (pr == 0) {
-            pr = awsval__rx_dfa_build(re->tree, mode, &re->alc, NULL, &re->dfa, &why);
+            awsval__rx_budget budget;
+            memset(&budget, 0, sizeof budget);
+            budget.nfa_only = (copts & AWSVAL__RE_OPT_NFA) != 0;
+            pr = awsval__rx_dfa_build(re->tree, mode, &re->alc, &budget, &re->dfa, &why);
             if (pr < 0) goto nomem;
         }
-        re->why_not = re->dfa ? NULL : why;
+        re->full_dfa = re->dfa && awsval__rx_dfa_full(re->dfa);
+        re->why_not = re->full_dfa ? NULL : why;
     }
     /* JIT now, never lazily, so that the compiled pattern stays immutable. Any JIT failure
      * (unsupported platform, out of memory) leaves the interpreter, which is equivalent. With a
      * DFA, PCRE2 only serves awsval__regex_match_pcre2, and the interpreter does. */
-    if (!re->dfa) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+    if (!re->full_dfa) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
     return re;
 nomem:
     awsval__regex_free(re);
@@ -1878,6 +1884,7 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     if (!s) return NULL;
     memset(s, 0, sizeof *s);
     s->alc = a;
+    s->nfa.alc = a;
     s->gctx = pcre2_general_context_create(pcre_malloc, pcre_free, &s->alc);
     if (!s->gctx) goto fail;
     s->mctx = pcre2_match_context_create(s->gctx);
@@ -1917,6 +1924,7 @@ void awsval__regex_scratch_new_check(awsval__regex_scratch *s) {
 void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     if (!s) return;
     awsval_alc a = s->alc;
+    awsval__rx_scratch_release(&s->nfa);
     pcre2_jit_stack_free(s->jit_stack);
     pcre2_match_data_free(s->md);
     pcre2_match_context_free(s->mctx);
@@ -1924,9 +1932,18 @@ void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     a.free(a.ctx, s);
 }
 
+size_t awsval__regex_scratch_bytes(const awsval__regex_scratch *s) { return s ? awsval__rx_scratch_bytes(&s->nfa) : 0; }
+
+void awsval__regex_scratch_trim(awsval__regex_scratch *s) {
+    if (s) awsval__rx_scratch_release(&s->nfa);
+}
+
+size_t awsval__regex_scratch_max_bytes(void) { return awsval__rx_scratch_max_bytes(); }
+
 int awsval__regex_engine(const awsval__regex *re, const char **why) {
-    if (why) *why = re && !re->dfa ? re->why_not : NULL;
-    return re && re->dfa ? AWSVAL__RE_ENGINE_LINEAR : AWSVAL__RE_ENGINE_PCRE2;
+    if (why) *why = re && !re->full_dfa ? re->why_not : NULL;
+    if (!re || !re->dfa) return AWSVAL__RE_ENGINE_PCRE2;
+    return re->full_dfa ? AWSVAL__RE_ENGINE_LINEAR : AWSVAL__RE_ENGINE_NFA;
 }
 
 const struct awsval__rx_tree *awsval__regex_tree(const awsval__regex *re) { return re ? re->tree : NULL; }
@@ -1937,16 +1954,32 @@ size_t awsval__regex_linear_bytes(const awsval__regex *re) {
     return b;
 }
 
+static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s);
+
+int awsval__regex_match_nfa(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
+    if (!re || !s || (!subj && len) || !re->dfa) return AWSVAL__RE_ERROR;
+    int r = awsval__rx_nfa_match(re->dfa, subj ? subj : "", len, &s->nfa);
+    return r < 0 ? AWSVAL__RE_ERROR : r ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+}
+
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
-    if (re->dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    if (re->full_dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    if (re->dfa) {
+        /* The NFA simulation decides whatever the value; PCRE2 JIT first, as it is faster on
+         * most values, and the NFA when it gives up (see docs/pattern-engine.md). */
+        int r = pcre2_first(re, subj, len, s);
+        if (r != AWSVAL__RE_LIMIT) return r;
+        return awsval__regex_match_nfa(re, subj, len, s);
+    }
     return awsval__regex_match_pcre2(re, subj, len, s);
 }
 
-int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
-                              awsval__regex_scratch *s) {
-    if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
+/* PCRE2 (JIT when compiled) under the scratch's limits; with fallback = 1, PCRE2's DFA matcher
+ * decides short values that hit a limit (see below). */
+static int pcre2_run(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s,
+                     int fallback) {
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;
     /* A limit per match alone lets many short values each burn it; scaled by the subject's
@@ -1962,7 +1995,7 @@ int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t 
     if (rc >= 0) return AWSVAL__RE_MATCH; /* 0 = ovector too small: still a match */
     int limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
                  rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
-    if (limit && len <= DFA_MAX_SUBJECT && len <= s->dfa_budget) {
+    if (limit && fallback && len <= DFA_MAX_SUBJECT && len <= s->dfa_budget) {
         s->dfa_budget -= len;
         rc = pcre2_dfa_match(re->code, sp, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx, s->dfa_ws,
                              DFA_WORKSPACE);
@@ -1981,4 +2014,14 @@ int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t 
     }
 }
 
-const awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re) { return re ? re->dfa : NULL; }
+static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
+    return pcre2_run(re, subj, len, s, 0);
+}
+
+int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
+                              awsval__regex_scratch *s) {
+    if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
+    return pcre2_run(re, subj, len, s, 1);
+}
+
+const awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re) { return re && re->full_dfa ? re->dfa : NULL; }

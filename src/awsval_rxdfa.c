@@ -61,6 +61,7 @@ typedef struct builder {
     const char *why;
     int uses_wordb, uses_eol;
     int search;
+    int dfa_over; /* over budget in the subset construction (the NFA is fine) */
 } builder;
 
 static void *b_grow(builder *b, void *arr, uint32_t *cap, uint32_t need, size_t elt) {
@@ -241,8 +242,14 @@ struct awsval__rx_dfa {
     awsval_alc alc;
     uint32_t nstates, ncls;
     uint32_t start;          /* premultiplied */
-    uint32_t *trans;         /* nstates * ncls, entries premultiplied */
+    uint32_t *trans;         /* nstates * ncls, entries premultiplied; NULL: an NFA */
     uint8_t *acc;            /* per state: 1 = accepts at the end of the value */
+    /* an NFA (trans == NULL): its states, entry, the classes of each set, class properties */
+    nstate *nfa;
+    uint32_t nn, entry;
+    uint64_t *set_bits;      /* (sets + 1) * words */
+    uint32_t words;
+    uint8_t *prop;           /* per class: P_* */
     uint16_t ascii[128];     /* class of each ASCII code point */
     uint32_t nint;           /* intervals of code points >= 0x80 */
     uint32_t *int_lo;
@@ -307,7 +314,11 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
         uint32_t th = c->stk[--sp];
         if (c->mark[th] == c->gen) continue;
         c->mark[th] = c->gen;
-        if (++c->work > MAX_WORK) { b->over = 1; b->why = "DFA construction too long"; return -1; }
+        if (++c->work > MAX_WORK) {
+            b->over = b->dfa_over = 1;
+            b->why = "DFA construction too long";
+            return -1;
+        }
         uint32_t q = th / NTAGS, tg = th % NTAGS;
         const nstate *s = &b->ns[q];
         uint32_t next[2];
@@ -398,9 +409,13 @@ static uint32_t intern(cons *c, int *is_new) {
             return i;
         k = (k + 1) & (c->hcap - 1);
     }
-    if (c->nst >= c->max_states) { b->over = 1; b->why = "too many DFA states"; return UINT32_MAX; }
+    if (c->nst >= c->max_states) {
+        b->over = b->dfa_over = 1;
+        b->why = "too many DFA states";
+        return UINT32_MAX;
+    }
     if ((size_t)(c->nst + 1) * c->ncls * sizeof(uint32_t) > c->max_bytes) {
-        b->over = 1;
+        b->over = b->dfa_over = 1;
         b->why = "DFA too large";
         return UINT32_MAX;
     }
@@ -590,6 +605,29 @@ static int make_classes(builder *b, classes *k, int extra) {
 /* Build                                                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The matcher's class tables: ASCII directly, then intervals from 0x80 on (adjacent ones of the
+ * same class merged). */
+static int class_tables(awsval__rx_dfa *d, const classes *k) {
+    const awsval_alc *alc = &d->alc;
+    for (uint32_t cp = 0; cp < 128; cp++) d->ascii[cp] = (uint16_t)k->cls[find_int(k, cp)];
+    uint32_t first = find_int(k, 0x80), n = 0;
+    for (uint32_t j = first; j < k->nint; j++)
+        if (j == first || k->cls[j] != k->cls[j - 1]) n++;
+    d->int_lo = alc->malloc(alc->ctx, n * sizeof *d->int_lo);
+    d->int_cls = alc->malloc(alc->ctx, n * sizeof *d->int_cls);
+    if (!d->int_lo || !d->int_cls) return -1;
+    n = 0;
+    for (uint32_t j = first; j < k->nint; j++) {
+        if (j == first || k->cls[j] != k->cls[j - 1]) {
+            d->int_lo[n] = j == first ? 0x80 : k->lo[j];
+            d->int_cls[n] = (uint16_t)k->cls[j];
+            n++;
+        }
+    }
+    d->nint = n;
+    return 0;
+}
+
 int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_alc *alc,
                          const awsval__rx_budget *budget, awsval__rx_dfa **out, const char **why) {
     *out = NULL;
@@ -624,6 +662,7 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         entry = sp;
     }
     if (make_classes(&b, &k, b.uses_wordb || b.uses_eol)) goto done;
+    if (budget && budget->nfa_only) goto nfa;
     c.ncls = k.ncls;
     c.cls_prop = k.prop;
     c.set_bits = k.set_bits;
@@ -647,10 +686,10 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         c.nst = 2;
     }
     uint32_t th0 = entry * NTAGS + TAG(D_ANY, B_ANY);
-    if (closure(&c, &th0, 1, 1, 0)) goto done;
+    if (closure(&c, &th0, 1, 1, 0)) goto no_dfa;
     int is_new;
     uint32_t start = intern(&c, &is_new);
-    if (start == UINT32_MAX) goto done;
+    if (start == UINT32_MAX) goto no_dfa;
 
     uint32_t *step = NULL, stepcap = 0, *prev_step = NULL, prevcap = 0, prev_ns = 0;
     unsigned prev_pr = 0;
@@ -708,7 +747,7 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
     }
     if (step) alc->free(alc->ctx, step);
     if (prev_step) alc->free(alc->ctx, prev_step);
-    if (b.oom || b.over) goto done;
+    if (b.oom || b.over) goto no_dfa;
 
     /* finish: rows of the two sinks, acceptance, the class tables */
     d = alc->malloc(alc->ctx, sizeof *d);
@@ -738,30 +777,41 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         }
         d->acc[s] = acc;
     }
-    for (uint32_t cp = 0; cp < 128; cp++) d->ascii[cp] = (uint16_t)k.cls[find_int(&k, cp)];
-    /* intervals from 0x80 on, adjacent ones of the same class merged */
-    {
-        uint32_t first = find_int(&k, 0x80), n = 0;
-        for (uint32_t j = first; j < k.nint; j++)
-            if (j == first || k.cls[j] != k.cls[j - 1]) n++;
-        d->int_lo = alc->malloc(alc->ctx, n * sizeof *d->int_lo);
-        d->int_cls = alc->malloc(alc->ctx, n * sizeof *d->int_cls);
-        if (!d->int_lo || !d->int_cls) { b.oom = 1; goto done; }
-        n = 0;
-        for (uint32_t j = first; j < k.nint; j++) {
-            if (j == first || k.cls[j] != k.cls[j - 1]) {
-                d->int_lo[n] = j == first ? 0x80 : k.lo[j];
-                d->int_cls[n] = (uint16_t)k.cls[j];
-                n++;
-            }
-        }
-        d->nint = n;
-    }
+    if (class_tables(d, &k)) { b.oom = 1; goto done; }
     d->bytes = sizeof *d + tb + c.nst + (size_t)d->nint * (sizeof *d->int_lo + sizeof *d->int_cls);
+    rc = 0;
+    goto done;
+
+no_dfa:
+    /* Over the DFA's budget (not the NFA's): keep the NFA for simulation if it is small enough. */
+    if (b.oom || !b.dfa_over || b.nn > AWSVAL__RX_NFA_KEEP) goto done;
+nfa:
+    b.over = 0;
+    d = alc->malloc(alc->ctx, sizeof *d);
+    if (!d) { b.oom = 1; goto done; }
+    memset(d, 0, sizeof *d);
+    d->alc = *alc;
+    d->ncls = k.ncls;
+    d->mode = mode;
+    d->entry = entry;
+    d->nn = b.nn;
+    d->words = k.words;
+    /* the NFA's arrays move into d (shrunk to size) */
+    d->nfa = alc->malloc(alc->ctx, (size_t)b.nn * sizeof *d->nfa);
+    if (!d->nfa) { b.oom = 1; goto done; }
+    memcpy(d->nfa, b.ns, (size_t)b.nn * sizeof *d->nfa);
+    d->set_bits = k.set_bits;
+    k.set_bits = NULL;
+    d->prop = k.prop;
+    k.prop = NULL;
+    if (class_tables(d, &k)) { b.oom = 1; goto done; }
+    d->bytes = sizeof *d + (size_t)b.nn * sizeof *d->nfa + ((size_t)b.nsets + 1) * k.words * sizeof *d->set_bits +
+               k.ncls + (size_t)d->nint * (sizeof *d->int_lo + sizeof *d->int_cls);
     rc = 0;
 done:
     if (rc == 0) {
         *out = d;
+        if (why && !d->trans) *why = b.why ? b.why : "NFA only";
     } else {
         if (d) awsval__rx_dfa_free(d);
         if (b.oom) rc = -1;
@@ -783,10 +833,17 @@ void awsval__rx_dfa_free(awsval__rx_dfa *d) {
     awsval_alc a = d->alc;
     if (d->trans) a.free(a.ctx, d->trans);
     if (d->acc) a.free(a.ctx, d->acc);
+    if (d->nfa) a.free(a.ctx, d->nfa);
+    if (d->set_bits) a.free(a.ctx, d->set_bits);
+    if (d->prop) a.free(a.ctx, d->prop);
     if (d->int_lo) a.free(a.ctx, d->int_lo);
     if (d->int_cls) a.free(a.ctx, d->int_cls);
     a.free(a.ctx, d);
 }
+
+int awsval__rx_dfa_full(const awsval__rx_dfa *d) { return d->trans != NULL; }
+
+uint32_t awsval__rx_nfa_states(const awsval__rx_dfa *d) { return d->trans ? 0 : d->nn; }
 
 void awsval__rx_dfa_stats(const awsval__rx_dfa *d, uint32_t *states, uint32_t *classes_,
                           size_t *bytes) {
@@ -905,4 +962,226 @@ int awsval__rx_dfa_first_gaps(const awsval__rx_dfa *d, uint32_t *lo, uint32_t *h
         n++;
     }
     return n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* NFA simulation                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A thread is (NFA state, tag) as in the DFA's construction; the threads of one step are kept
+ * per state, as a mask of tags (bit t = tag t), so every array is sized by the NFA's states.
+ * A step moves the consuming states of the current list over the code point, then follows
+ * epsilon moves and assertions (the closure) from there, with the same rules as the closure of
+ * the subset construction: the set after each code point is the DFA state the DFA would be in,
+ * computed on the fly. */
+
+#define SCRATCH_PER_STATE (sizeof(uint32_t) * 4 + sizeof(uint16_t) * 4)
+
+static void scratch_free_arrays(awsval__rx_scratch *sc) {
+    const awsval_alc *a = &sc->alc;
+    void *ptrs[] = {sc->stamp, sc->seen, sc->pend, sc->stack, sc->list[0], sc->list[1], sc->mask[0], sc->mask[1]};
+    for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
+        if (ptrs[i]) a->free(a->ctx, ptrs[i]);
+    sc->stamp = sc->stack = sc->list[0] = sc->list[1] = NULL;
+    sc->seen = sc->pend = sc->mask[0] = sc->mask[1] = NULL;
+    sc->cap = 0;
+    sc->gen = 0;
+}
+
+void awsval__rx_scratch_release(awsval__rx_scratch *sc) {
+    if (sc && sc->cap) scratch_free_arrays(sc);
+}
+
+size_t awsval__rx_scratch_bytes(const awsval__rx_scratch *sc) {
+    return sc ? (size_t)sc->cap * SCRATCH_PER_STATE : 0;
+}
+
+size_t awsval__rx_scratch_max_bytes(void) { return (size_t)AWSVAL__RX_NFA_KEEP * SCRATCH_PER_STATE; }
+
+/* Makes room for an NFA of n states (contents are not kept: called between matches). */
+static int scratch_reserve(awsval__rx_scratch *sc, uint32_t n) {
+    if (n <= sc->cap) return 0;
+    uint32_t cap = sc->cap ? sc->cap : 256;
+    while (cap < n) cap *= 2;
+    if (cap > AWSVAL__RX_NFA_KEEP && n <= AWSVAL__RX_NFA_KEEP) cap = AWSVAL__RX_NFA_KEEP;
+    scratch_free_arrays(sc);
+    const awsval_alc *a = &sc->alc;
+    sc->stamp = a->malloc(a->ctx, (size_t)cap * sizeof *sc->stamp);
+    sc->stack = a->malloc(a->ctx, (size_t)cap * sizeof *sc->stack);
+    sc->list[0] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->list[0]);
+    sc->list[1] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->list[1]);
+    sc->seen = a->malloc(a->ctx, (size_t)cap * sizeof *sc->seen);
+    sc->pend = a->malloc(a->ctx, (size_t)cap * sizeof *sc->pend);
+    sc->mask[0] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->mask[0]);
+    sc->mask[1] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->mask[1]);
+    if (!sc->stamp || !sc->stack || !sc->list[0] || !sc->list[1] || !sc->seen || !sc->pend || !sc->mask[0] ||
+        !sc->mask[1]) {
+        sc->cap = 1; /* so that every array, allocated or not, is freed */
+        scratch_free_arrays(sc);
+        return -1;
+    }
+    memset(sc->stamp, 0, (size_t)cap * sizeof *sc->stamp);
+    sc->cap = cap;
+    sc->gen = 0;
+    return 0;
+}
+
+/* The closure being computed: generation, stack, the list it fills. */
+typedef struct sim {
+    const awsval__rx_dfa *d;
+    awsval__rx_scratch *sc;
+    uint32_t g, sp, nl;
+    uint32_t *list;
+} sim;
+
+/* Adds tags m at state q. */
+static inline void sim_add(sim *x, uint32_t q, unsigned m) {
+    awsval__rx_scratch *sc = x->sc;
+    uint8_t op = x->d->nfa[q].op;
+    int kernel = op == N_CONS || op == N_MATCH;
+    if (sc->stamp[q] != x->g) {
+        sc->stamp[q] = x->g;
+        sc->seen[q] = 0;
+        sc->pend[q] = 0;
+        if (kernel) x->list[x->nl++] = q;
+    }
+    unsigned nb = m & ~(unsigned)sc->seen[q];
+    if (!nb) return;
+    sc->seen[q] = (uint16_t)(sc->seen[q] | nb);
+    if (kernel) return; /* nothing to follow before the next code point */
+    if (!sc->pend[q]) sc->stack[x->sp++] = q;
+    sc->pend[q] = (uint16_t)(sc->pend[q] | nb);
+}
+
+/* Follows epsilon moves and assertions from the states on the stack. */
+static void sim_closure(sim *x, int at_start, unsigned prev) {
+    awsval__rx_scratch *sc = x->sc;
+    const nstate *ns = x->d->nfa;
+    while (x->sp) {
+        uint32_t q = sc->stack[--x->sp];
+        unsigned m = sc->pend[q];
+        sc->pend[q] = 0;
+        const nstate *s = &ns[q];
+        switch (s->op) {
+        case N_EPS: sim_add(x, s->out, m); break;
+        case N_SPLIT:
+            sim_add(x, s->out2, m);
+            sim_add(x, s->out, m);
+            break;
+        case N_ASSERT: {
+            unsigned nm = 0;
+            if (s->assert == AWSVAL__RX_A_START) {
+                if (at_start) nm = m;
+            } else {
+                for (unsigned tg = 0; tg < NTAGS; tg++) {
+                    if (!(m >> tg & 1)) continue;
+                    unsigned dd = TAG_D(tg), bd = TAG_B(tg);
+                    switch (s->assert) {
+                    case AWSVAL__RX_A_END: dd = meet_d(dd, D_E); break;
+                    case AWSVAL__RX_A_EOL: dd = meet_d(dd, (prev & P_CR) ? D_FNOLF : D_F); break;
+                    case AWSVAL__RX_A_EOL_UNIX: dd = meet_d(dd, D_N); break;
+                    case AWSVAL__RX_A_WORDB: bd = meet_b(bd, (prev & P_W) ? B_NW : B_W); break;
+                    case AWSVAL__RX_A_NWORDB: bd = meet_b(bd, (prev & P_W) ? B_W : B_NW); break;
+                    default: dd = DEAD;
+                    }
+                    if (dd != DEAD && bd != DEAD) nm |= 1u << TAG(dd, bd);
+                }
+            }
+            if (nm) sim_add(x, s->out, nm);
+            break;
+        }
+        default: break; /* N_CONS, N_MATCH are never on the stack */
+        }
+    }
+}
+
+int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, awsval__rx_scratch *sc) {
+    if (d->trans) return awsval__rx_dfa_match(d, str, n);
+    if (scratch_reserve(sc, d->nn)) return -1;
+    const unsigned char *s = (const unsigned char *)str;
+    const nstate *ns = d->nfa;
+    const int search = d->mode == AWSVAL__RE_SEARCH;
+    const unsigned tag0 = 1u << TAG(D_ANY, B_ANY); /* the only tag without $, \z, \b, \B */
+    sim x = {d, sc, 0, 0, 0, NULL};
+    unsigned cur = 0;
+    uint32_t ncur;
+    /* the start: the closure of the entry at the start of the value */
+    if (++sc->gen == 0) { /* wrapped: reset stamps */
+        memset(sc->stamp, 0, (size_t)sc->cap * sizeof *sc->stamp);
+        sc->gen = 1;
+    }
+    x.g = sc->gen;
+    x.list = sc->list[cur];
+    sim_add(&x, d->entry, tag0);
+    sim_closure(&x, 1, 0);
+    size_t i = 0;
+    for (;;) {
+        ncur = x.nl;
+        /* the tags of the listed states; the final state (0) with no demand left ends a search */
+        for (uint32_t k = 0; k < ncur; k++) sc->mask[cur][k] = sc->seen[sc->list[cur][k]];
+        if (search && sc->stamp[0] == x.g && (sc->seen[0] & tag0)) return 1;
+        if (ncur == 0) return 0;
+        if (i >= n) break;
+        /* the next code point and its class */
+        uint32_t c = s[i], cp, cl;
+        if (c < 0x80) {
+            i++;
+            cl = d->ascii[c];
+        } else {
+            if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
+            else if (c < 0xF0) {
+                cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+                i += 3;
+            } else {
+                cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+                     (s[i + 3] & 0x3Fu);
+                i += 4;
+            }
+            cl = cls_of(d, cp);
+        }
+        unsigned pr = d->prop[cl];
+        const uint64_t *bits = d->set_bits + cl / 64;
+        const uint64_t bit = 1ull << (cl % 64);
+        /* the step: a new generation, filled from the current list */
+        if (++sc->gen == 0) {
+            memset(sc->stamp, 0, (size_t)sc->cap * sizeof *sc->stamp);
+            sc->gen = 1;
+        }
+        x.g = sc->gen;
+        x.nl = 0;
+        x.list = sc->list[cur ^ 1];
+        const uint32_t *cl_list = sc->list[cur];
+        const uint16_t *cl_mask = sc->mask[cur];
+        for (uint32_t k = 0; k < ncur; k++) {
+            uint32_t q = cl_list[k];
+            const nstate *st = &ns[q];
+            uint32_t to;
+            if (st->op == N_CONS) {
+                if (!(bits[(size_t)st->set * d->words] & bit)) continue;
+                to = st->out;
+            } else if (search) { /* N_MATCH in search mode: a finished match with a demand */
+                to = q;
+            } else {
+                continue;
+            }
+            unsigned m = cl_mask[k], nm = 0;
+            if (m == tag0) {
+                nm = tag0; /* no demand: none after any character */
+            } else {
+                for (unsigned tg = 0; tg < NTAGS; tg++) {
+                    if (!(m >> tg & 1)) continue;
+                    unsigned t2 = tag_step(tg, pr);
+                    if (t2 != DEAD) nm |= 1u << t2;
+                }
+            }
+            if (nm) sim_add(&x, to, nm);
+        }
+        sim_closure(&x, 0, pr);
+        cur ^= 1;
+    }
+    /* the end of the value: a final thread that does not demand a word character next */
+    if (sc->stamp[0] != x.g) return 0;
+    for (unsigned tg = 0; tg < NTAGS; tg++)
+        if ((sc->seen[0] >> tg & 1) && TAG_B(tg) != B_W) return 1;
+    return 0;
 }
