@@ -181,6 +181,8 @@ typedef struct awsval__rx_scratch {
     uint32_t *stack;     /* states with pending tags */
     uint32_t *list[2];   /* consuming states reached: the current and the next step */
     uint16_t *mask[2];   /* their tags */
+    uint32_t *slot_stamp, *slot_best; /* pruning of unrolled repeats (see awsval_rxdfa.c) */
+    uint16_t *slot_mask;
 } awsval__rx_scratch;
 
 /* Simulates the NFA d (awsval__rx_dfa_full(d) == 0) over s (valid UTF-8): the set of NFA

@@ -44,9 +44,20 @@ enum { N_CONS, N_SPLIT, N_ASSERT, N_EPS, N_MATCH };
 typedef struct nstate {
     uint8_t op;
     uint8_t assert;
+    uint16_t blk; /* N_CONS in a region (see region): its block */
     uint32_t set; /* N_CONS: index into the set list */
     uint32_t out, out2;
 } nstate;
+
+/* The optional copies of an unrolled counted repeat X{m,n} (n - m >= 2): n - m blocks of the
+ * same size from `first` on, each X's states then its SPLIT (enter the copy, or leave the
+ * repeat). Built last copy first, so block i leaves i more optional copies after its own: a
+ * thread at offset o of block i can match everything the thread at offset o of block j < i
+ * can (X_o X{0,j} R is within X_o X{0,i} R). The NFA simulation keeps, of the threads at one
+ * offset, only the one in the highest block (see prune). */
+typedef struct region {
+    uint32_t first, size, copies;
+} region;
 
 typedef struct builder {
     const awsval__rx_tree *t;
@@ -62,6 +73,8 @@ typedef struct builder {
     int uses_wordb, uses_eol;
     int search;
     int dfa_over; /* over budget in the subset construction (the NFA is fine) */
+    region *reg;  /* outermost regions of optional copies */
+    uint32_t nreg, regcap;
 } builder;
 
 static void *b_grow(builder *b, void *arr, uint32_t *cap, uint32_t need, size_t elt) {
@@ -106,6 +119,35 @@ static uint32_t set_index(builder *b, const range *r, uint32_t n) {
     b->set_r[b->nsets] = r;
     b->set_n[b->nsets] = n;
     return b->nsets++;
+}
+
+/* Records the optional copies built from state `first` on (see region), after checking that
+ * the blocks are alike; drops the regions nested in it (they were recorded before it, and
+ * every state since `first` is inside it). */
+static void add_region(builder *b, uint32_t first, uint32_t copies) {
+    uint32_t total = b->nn - first;
+    if (total % copies) return;
+    uint32_t size = total / copies;
+    for (uint32_t i = 1; i < copies; i++) {
+        for (uint32_t o = 0; o < size; o++) {
+            const nstate *x = &b->ns[first + o], *y = &b->ns[first + i * size + o];
+            if (x->op != y->op || x->assert != y->assert || (x->op == N_CONS && x->set != y->set)) return;
+            /* an edge inside a block has the same offset in every block */
+            uint32_t xs[2] = {x->out, x->out2}, ys[2] = {y->out, y->out2};
+            for (int e = 0; e < 2; e++) {
+                int xin = xs[e] >= first && xs[e] < first + size, yin = ys[e] >= first + i * size && ys[e] < first + (i + 1) * size;
+                if (xin != yin || (xin && xs[e] - first != ys[e] - first - i * size)) return;
+            }
+        }
+    }
+    while (b->nreg && b->reg[b->nreg - 1].first >= first) b->nreg--;
+    region *v = b_grow(b, b->reg, &b->regcap, b->nreg + 1, sizeof *v);
+    if (!v) return;
+    b->reg = v;
+    b->reg[b->nreg].first = first;
+    b->reg[b->nreg].size = size;
+    b->reg[b->nreg].copies = copies;
+    b->nreg++;
 }
 
 /* Builds node n with continuation `out`; returns its entry state (0 only on failure, as state
@@ -166,6 +208,7 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth, i
             cur = loop;
         } else {
             cur = out;
+            uint32_t first = b->nn;
             for (uint32_t k = max - n->min; k > 0; k--) {
                 uint32_t body = build(b, kid, cur, depth + 1, 0);
                 uint32_t s = nfa_new(b, N_SPLIT, body);
@@ -173,6 +216,7 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth, i
                 b->ns[s].out2 = out;
                 cur = s;
             }
+            if (max - n->min >= 2) add_region(b, first, max - n->min);
         }
         for (uint32_t k = 0; k < n->min; k++) {
             cur = build(b, kid, cur, depth + 1, lead && k + 1 == n->min);
@@ -250,6 +294,8 @@ struct awsval__rx_dfa {
     uint64_t *set_bits;      /* (sets + 1) * words */
     uint32_t words;
     uint8_t *prop;           /* per class: P_* */
+    uint32_t *slot;          /* per NFA state: 1 + its pruning slot (N_CONS in a region), or 0 */
+    uint32_t nslots;
     uint16_t ascii[128];     /* class of each ASCII code point */
     uint32_t nint;           /* intervals of code points >= 0x80 */
     uint32_t *int_lo;
@@ -805,7 +851,23 @@ nfa:
     d->prop = k.prop;
     k.prop = NULL;
     if (class_tables(d, &k)) { b.oom = 1; goto done; }
-    d->bytes = sizeof *d + (size_t)b.nn * sizeof *d->nfa + ((size_t)b.nsets + 1) * k.words * sizeof *d->set_bits +
+    if (b.nreg) {
+        d->slot = alc->malloc(alc->ctx, (size_t)b.nn * sizeof *d->slot);
+        if (!d->slot) { b.oom = 1; goto done; }
+        memset(d->slot, 0, (size_t)b.nn * sizeof *d->slot);
+        for (uint32_t r = 0; r < b.nreg; r++) {
+            const region *g = &b.reg[r];
+            for (uint32_t i = 0; i < g->copies; i++)
+                for (uint32_t o = 0; o < g->size; o++) {
+                    uint32_t q = g->first + i * g->size + o;
+                    if (d->nfa[q].op != N_CONS) continue;
+                    d->nfa[q].blk = (uint16_t)i;
+                    d->slot[q] = d->nslots + o + 1;
+                }
+            d->nslots += g->size;
+        }
+    }
+    d->bytes = sizeof *d + (d->slot ? (size_t)b.nn * sizeof *d->slot : 0) + (size_t)b.nn * sizeof *d->nfa + ((size_t)b.nsets + 1) * k.words * sizeof *d->set_bits +
                k.ncls + (size_t)d->nint * (sizeof *d->int_lo + sizeof *d->int_cls);
     rc = 0;
 done:
@@ -825,6 +887,7 @@ done:
     if (b.ns) alc->free(alc->ctx, b.ns);
     if (b.set_r) alc->free(alc->ctx, (void *)b.set_r);
     if (b.set_n) alc->free(alc->ctx, b.set_n);
+    if (b.reg) alc->free(alc->ctx, b.reg);
     return rc;
 }
 
@@ -836,6 +899,7 @@ void awsval__rx_dfa_free(awsval__rx_dfa *d) {
     if (d->nfa) a.free(a.ctx, d->nfa);
     if (d->set_bits) a.free(a.ctx, d->set_bits);
     if (d->prop) a.free(a.ctx, d->prop);
+    if (d->slot) a.free(a.ctx, d->slot);
     if (d->int_lo) a.free(a.ctx, d->int_lo);
     if (d->int_cls) a.free(a.ctx, d->int_cls);
     a.free(a.ctx, d);
@@ -975,15 +1039,16 @@ int awsval__rx_dfa_first_gaps(const awsval__rx_dfa *d, uint32_t *lo, uint32_t *h
  * the subset construction: the set after each code point is the DFA state the DFA would be in,
  * computed on the fly. */
 
-#define SCRATCH_PER_STATE (sizeof(uint32_t) * 4 + sizeof(uint16_t) * 4)
+#define SCRATCH_PER_STATE (sizeof(uint32_t) * 6 + sizeof(uint16_t) * 5)
 
 static void scratch_free_arrays(awsval__rx_scratch *sc) {
     const awsval_alc *a = &sc->alc;
-    void *ptrs[] = {sc->stamp, sc->seen, sc->pend, sc->stack, sc->list[0], sc->list[1], sc->mask[0], sc->mask[1]};
+    void *ptrs[] = {sc->stamp, sc->seen, sc->pend, sc->stack, sc->list[0], sc->list[1], sc->mask[0], sc->mask[1],
+                    sc->slot_stamp, sc->slot_best, sc->slot_mask};
     for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
         if (ptrs[i]) a->free(a->ctx, ptrs[i]);
-    sc->stamp = sc->stack = sc->list[0] = sc->list[1] = NULL;
-    sc->seen = sc->pend = sc->mask[0] = sc->mask[1] = NULL;
+    sc->stamp = sc->stack = sc->list[0] = sc->list[1] = sc->slot_stamp = sc->slot_best = NULL;
+    sc->seen = sc->pend = sc->mask[0] = sc->mask[1] = sc->slot_mask = NULL;
     sc->cap = 0;
     sc->gen = 0;
 }
@@ -1014,16 +1079,57 @@ static int scratch_reserve(awsval__rx_scratch *sc, uint32_t n) {
     sc->pend = a->malloc(a->ctx, (size_t)cap * sizeof *sc->pend);
     sc->mask[0] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->mask[0]);
     sc->mask[1] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->mask[1]);
+    sc->slot_stamp = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_stamp);
+    sc->slot_best = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_best);
+    sc->slot_mask = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_mask);
     if (!sc->stamp || !sc->stack || !sc->list[0] || !sc->list[1] || !sc->seen || !sc->pend || !sc->mask[0] ||
-        !sc->mask[1]) {
+        !sc->mask[1] || !sc->slot_stamp || !sc->slot_best || !sc->slot_mask) {
         sc->cap = 1; /* so that every array, allocated or not, is freed */
         scratch_free_arrays(sc);
         return -1;
     }
     memset(sc->stamp, 0, (size_t)cap * sizeof *sc->stamp);
+    memset(sc->slot_stamp, 0, (size_t)cap * sizeof *sc->slot_stamp);
     sc->cap = cap;
     sc->gen = 0;
     return 0;
+}
+
+static void next_gen(awsval__rx_scratch *sc) {
+    if (++sc->gen == 0) { /* wrapped: reset stamps */
+        memset(sc->stamp, 0, (size_t)sc->cap * sizeof *sc->stamp);
+        memset(sc->slot_stamp, 0, (size_t)sc->cap * sizeof *sc->slot_stamp);
+        sc->gen = 1;
+    }
+}
+
+/* Drops the threads of the list that another thread of it covers (see region): of the states at
+ * one offset of a region's blocks, the one in the highest block stays, with its tags; the others
+ * go when their tags are among its. Returns the new length. */
+static uint32_t prune(const awsval__rx_dfa *d, awsval__rx_scratch *sc, uint32_t *list, uint16_t *mask,
+                      uint32_t n, uint32_t g) {
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t slot = d->slot[list[k]];
+        if (!slot--) continue;
+        uint32_t blk = d->nfa[list[k]].blk;
+        if (sc->slot_stamp[slot] != g || blk > sc->slot_best[slot]) {
+            sc->slot_stamp[slot] = g;
+            sc->slot_best[slot] = blk;
+            sc->slot_mask[slot] = mask[k];
+        }
+    }
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t slot = d->slot[list[k]];
+        if (slot--) {
+            uint32_t blk = d->nfa[list[k]].blk;
+            if (blk != sc->slot_best[slot] && (mask[k] & ~sc->slot_mask[slot]) == 0) continue;
+        }
+        list[m] = list[k];
+        mask[m] = mask[k];
+        m++;
+    }
+    return m;
 }
 
 /* The closure being computed: generation, stack, the list it fills. */
@@ -1106,10 +1212,7 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
     unsigned cur = 0;
     uint32_t ncur;
     /* the start: the closure of the entry at the start of the value */
-    if (++sc->gen == 0) { /* wrapped: reset stamps */
-        memset(sc->stamp, 0, (size_t)sc->cap * sizeof *sc->stamp);
-        sc->gen = 1;
-    }
+    next_gen(sc);
     x.g = sc->gen;
     x.list = sc->list[cur];
     sim_add(&x, d->entry, tag0);
@@ -1119,6 +1222,7 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
         ncur = x.nl;
         /* the tags of the listed states; the final state (0) with no demand left ends a search */
         for (uint32_t k = 0; k < ncur; k++) sc->mask[cur][k] = sc->seen[sc->list[cur][k]];
+        if (d->slot && ncur > 1) ncur = x.nl = prune(d, sc, sc->list[cur], sc->mask[cur], ncur, x.g);
         if (search && sc->stamp[0] == x.g && (sc->seen[0] & tag0)) return 1;
         if (ncur == 0) return 0;
         if (i >= n) break;
@@ -1143,10 +1247,7 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
         const uint64_t *bits = d->set_bits + cl / 64;
         const uint64_t bit = 1ull << (cl % 64);
         /* the step: a new generation, filled from the current list */
-        if (++sc->gen == 0) {
-            memset(sc->stamp, 0, (size_t)sc->cap * sizeof *sc->stamp);
-            sc->gen = 1;
-        }
+        next_gen(sc);
         x.g = sc->gen;
         x.nl = 0;
         x.list = sc->list[cur ^ 1];
