@@ -1695,7 +1695,40 @@ static void put_msg(char *errbuf, size_t errcap, const char *msg) {
  * the linear engine uses exactly PCRE2's Unicode data. The set runs over every code point in
  * ascending order, in chunks; each match of "X+" is a run of members, i.e. one range. */
 #define RESOLVE_CHUNK 16384u
-static int resolve_set(void *ctx, const char *text, size_t len, awsval__rx_rangevec *out) {
+
+/* PCRE2's general categories, tabulated at build time by tools/ucdgen.c (awsval_ucd_data.c):
+ * runs of code points and their category. */
+extern const char awsval__ucd_version[];
+extern const char awsval__ucd_names[][3];
+extern const uint32_t awsval__ucd_start[];
+extern const uint8_t awsval__ucd_gc[];
+extern const uint32_t awsval__ucd_runs, awsval__ucd_ncat;
+
+/* \p{X} / \P{X} for a general category X (one or two letters) from the table, when the PCRE2
+ * we run with has the Unicode version the table was made from. Returns 0 and appends the
+ * ranges, or 1 (no table, another property, another Unicode version). */
+static int resolve_gc(const char *text, size_t len, awsval__rx_rangevec *out) {
+    if (len < 5 || len > 6 || text[0] != '\\' || (text[1] != 'p' && text[1] != 'P') || text[2] != '{' ||
+        text[len - 1] != '}' || !awsval__ucd_runs || awsval__ucd_ncat > 32)
+        return 1;
+    size_t nl = len - 4;
+    const char *name = text + 3;
+    uint32_t mask = 0; /* categories in the set */
+    for (uint32_t c = 0; c < awsval__ucd_ncat; c++)
+        if (awsval__ucd_names[c][0] == name[0] && (nl == 1 || awsval__ucd_names[c][1] == name[1])) mask |= 1u << c;
+    if (!mask) return 1;
+    char v[64];
+    if (pcre2_config(PCRE2_CONFIG_UNICODE_VERSION, v) < 0 || strcmp(v, awsval__ucd_version) != 0) return 1;
+    int neg = text[1] == 'P';
+    for (uint32_t i = 0; i < awsval__ucd_runs; i++) {
+        uint32_t lo = awsval__ucd_start[i], hi = i + 1 < awsval__ucd_runs ? awsval__ucd_start[i + 1] - 1 : 0x10FFFFu;
+        if (((mask >> awsval__ucd_gc[i]) & 1) != (uint32_t)neg) awsval__rx_rangevec_push(out, lo, hi);
+    }
+    return 0;
+}
+
+static int resolve_set(void *ctx, const char *text, size_t len, int quick, awsval__rx_rangevec *out) {
+    if (quick) return resolve_gc(text, len, out);
     awsval__regex *re = ctx;
     awsval_alc *a = &re->alc;
     int rc = -1;

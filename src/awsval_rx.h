@@ -113,10 +113,12 @@ typedef struct awsval__rx_rangevec {
 /* Appends lo..hi (must come after every range already there; merges if adjacent). */
 void awsval__rx_rangevec_push(awsval__rx_rangevec *rv, uint32_t lo, uint32_t hi);
 
-/* Resolves a PCRE2 set expression (a bracket class with \p{..} items, or (?i:x) / (?i:[..]))
- * into the code points it matches in UTF mode, appended in ascending order to out.
- * Returns 0 on success, -1 on failure (then the pattern is not linear). */
-typedef int (*awsval__rx_resolver)(void *ctx, const char *text, size_t len,
+/* Resolves a PCRE2 set expression (a bracket class with \p{..} items, a single \p{..} or
+ * \P{..} item, or (?i:x) / (?i:[..])) into the code points it matches in UTF mode, appended in
+ * ascending order to out. With quick = 1 the resolver may decline (return 1) when it has no
+ * cheap way (a table) to answer; the parser then asks for the whole class with quick = 0.
+ * Returns 0 on success, 1 when declined, -1 on failure (then the pattern is not linear). */
+typedef int (*awsval__rx_resolver)(void *ctx, const char *text, size_t len, int quick,
                                    awsval__rx_rangevec *out);
 
 /* Parses PCRE2 text produced by awsval__regex_translate. Returns 0 and *out on success;
