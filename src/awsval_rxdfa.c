@@ -339,7 +339,8 @@ static int cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Adds the closure of threads `in` (n of them) under the context to c->out (sorted, unique).
+/* Adds the closure of threads `in` (n of them) under the context to c->out (unique, in no
+ * particular order: a state is a set, compared through the marks of this closure, see intern).
  * Context: at_start, and the properties of the previous character. */
 static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsigned prev) {
     builder *b = c->b;
@@ -350,12 +351,12 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
         c->gen = 1;
     }
     uint32_t sp = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t *v = b_grow(b, c->stk, &c->stkcap, sp + 1, sizeof *v);
+    if (n > c->stkcap) {
+        uint32_t *v = b_grow(b, c->stk, &c->stkcap, n, sizeof *v);
         if (!v) return -1;
         c->stk = v;
-        c->stk[sp++] = in[i];
     }
+    for (uint32_t i = 0; i < n; i++) c->stk[sp++] = in[i];
     while (sp) {
         uint32_t th = c->stk[--sp];
         if (c->mark[th] == c->gen) continue;
@@ -372,9 +373,11 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
         switch (s->op) {
         case N_CONS:
         case N_MATCH: {
-            uint32_t *v = b_grow(b, c->out, &c->outcap, c->nout + 1, sizeof *v);
-            if (!v) return -1;
-            c->out = v;
+            if (c->nout == c->outcap) {
+                uint32_t *v = b_grow(b, c->out, &c->outcap, c->nout + 1, sizeof *v);
+                if (!v) return -1;
+                c->out = v;
+            }
             c->out[c->nout++] = th;
             break;
         }
@@ -398,24 +401,25 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
             break;
         }
         }
-        for (unsigned k = 0; k < nn; k++) {
-            if (c->mark[next[k]] == c->gen) continue;
-            uint32_t *v = b_grow(b, c->stk, &c->stkcap, sp + 1, sizeof *v);
+        if (sp + 2 > c->stkcap) {
+            uint32_t *v = b_grow(b, c->stk, &c->stkcap, sp + 2, sizeof *v);
             if (!v) return -1;
             c->stk = v;
-            c->stk[sp++] = next[k];
         }
+        for (unsigned k = 0; k < nn; k++)
+            if (c->mark[next[k]] != c->gen) c->stk[sp++] = next[k];
     }
-    qsort(c->out, c->nout, sizeof *c->out, cmp_u32);
     return 0;
 }
 
+/* A hash of a set of threads, whatever their order. */
 static uint32_t hash_list(const uint32_t *v, uint32_t n) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1);
     for (uint32_t i = 0; i < n; i++) {
-        h ^= v[i];
-        h *= 0xFF51AFD7ED558CCDull;
-        h ^= h >> 29;
+        uint64_t x = v[i] * 0xFF51AFD7ED558CCDull;
+        x ^= x >> 29;
+        x *= 0xC4CEB9FE1A85EC53ull;
+        h += x ^ (x >> 32);
     }
     return (uint32_t)(h ^ (h >> 32));
 }
@@ -451,8 +455,12 @@ static uint32_t intern(cons *c, int *is_new) {
     uint32_t k = h & (c->hcap - 1);
     while (c->hash[k]) {
         uint32_t i = c->hash[k] - 1;
-        if (c->st_len[i] == c->nout && memcmp(c->pool + c->st_off[i], c->out, c->nout * sizeof *c->out) == 0)
-            return i;
+        if (c->st_len[i] == c->nout) { /* the same set: each of its threads is in this closure */
+            const uint32_t *v = c->pool + c->st_off[i];
+            uint32_t j = 0;
+            while (j < c->nout && c->mark[v[j]] == c->gen) j++;
+            if (j == c->nout) return i;
+        }
         k = (k + 1) & (c->hcap - 1);
     }
     if (c->nst >= c->max_states) {
@@ -737,62 +745,109 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
     uint32_t start = intern(&c, &is_new);
     if (start == UINT32_MAX) goto no_dfa;
 
-    uint32_t *step = NULL, stepcap = 0, *prev_step = NULL, prevcap = 0, prev_ns = 0;
-    unsigned prev_pr = 0;
+    /* Row by row: the threads each class moves a state's threads to (all classes' lists one after
+     * another in `rows`), then a closure per distinct list (and, when assertions look at it, per
+     * kind of character): classes that move the same threads go to the same state. */
     int ctx_matters = b.uses_wordb || b.uses_eol;
-    for (uint32_t s = 2; s < c.nst; s++) {
-        /* the row of state s */
+    uint32_t *rows = NULL, rowscap = 0, roffcap = 0, *roff = NULL, *rend = NULL, rendcap = 0;
+    uint32_t hc = 1, *memo = NULL, memocap = 0, stamp = 0; /* memo: (stamp, class) per slot */
+    uint32_t *scl = NULL, *scl_off = NULL, sclcap = 0, scloffcap = 0; /* the classes of each set */
+    while (hc < 2 * c.ncls) hc *= 2;
+    roff = b_grow(&b, roff, &roffcap, c.ncls + 1, sizeof *roff);
+    rend = b_grow(&b, rend, &rendcap, c.ncls, sizeof *rend);
+    memo = b_grow(&b, memo, &memocap, 2 * hc, sizeof *memo);
+    if (memo) memset(memo, 0, (size_t)2 * hc * sizeof *memo);
+    scl_off = b_grow(&b, scl_off, &scloffcap, anyset + 2, sizeof *scl_off);
+    if (scl_off) {
+        uint32_t n = 0;
+        for (uint32_t st = 0; st <= anyset && !b.oom; st++) {
+            scl_off[st] = n;
+            for (uint32_t cl = 0; cl < c.ncls; cl++) {
+                if (!(c.set_bits[(size_t)st * c.words + cl / 64] >> (cl % 64) & 1)) continue;
+                uint32_t *v = n < sclcap ? scl : b_grow(&b, scl, &sclcap, n + 1, sizeof *v);
+                if (!v) break;
+                scl = v;
+                scl[n++] = cl;
+            }
+        }
+        scl_off[anyset + 1] = n;
+    }
+    for (uint32_t s = 2; s < c.nst && roff && rend && memo && scl_off && !b.oom; s++) {
         uint32_t need = (s + 1) * c.ncls;
         uint32_t *tv = b_grow(&b, c.trans, &c.transcap, need, sizeof *tv);
         if (!tv) break;
         c.trans = tv;
-        uint32_t off = c.st_off[s], len = c.st_len[s];
+        uint32_t off = c.st_off[s], len = c.st_len[s], total = 0;
+        /* the size of each class's list, then the lists (a counting sort of the moves by class) */
+        memset(roff, 0, (size_t)(c.ncls + 1) * sizeof *roff);
+        for (uint32_t i = 0; i < len; i++) {
+            uint32_t th = c.pool[off + i];
+            const nstate *q = &b.ns[th / NTAGS];
+            uint32_t st = q->op == N_CONS ? q->set : q->op == N_MATCH && mode == AWSVAL__RE_SEARCH ? anyset : UINT32_MAX;
+            if (st == UINT32_MAX) continue;
+            for (uint32_t j = scl_off[st]; j < scl_off[st + 1]; j++) roff[scl[j] + 1]++;
+        }
         for (uint32_t cl = 0; cl < c.ncls; cl++) {
-            unsigned pr = c.cls_prop[cl];
-            uint32_t ns = 0;
-            for (uint32_t i = 0; i < len; i++) {
-                uint32_t th = c.pool[off + i];
-                const nstate *q = &b.ns[th / NTAGS];
-                uint32_t nq;
-                if (q->op == N_CONS) {
-                    if (!(c.set_bits[(size_t)q->set * c.words + cl / 64] >> (cl % 64) & 1)) continue;
-                    nq = q->out;
-                } else if (q->op == N_MATCH && mode == AWSVAL__RE_SEARCH) {
-                    nq = th / NTAGS;
-                } else {
-                    continue;
-                }
-                unsigned tg = tag_step(th % NTAGS, pr);
-                if (tg == DEAD) continue;
-                uint32_t *sv = b_grow(&b, step, &stepcap, ns + 1, sizeof *sv);
-                if (!sv) break;
-                step = sv;
-                step[ns++] = nq * NTAGS + tg;
-            }
-            if (b.oom) break;
-            /* the same threads after the same kind of character: the same target */
-            if (cl > 0 && ns == prev_ns && (!ctx_matters || pr == prev_pr) &&
-                (ns == 0 || memcmp(step, prev_step, ns * sizeof *step) == 0)) {
-                c.trans[(size_t)s * c.ncls + cl] = c.trans[(size_t)s * c.ncls + cl - 1];
+            roff[cl + 1] += roff[cl];
+            rend[cl] = roff[cl];
+        }
+        total = roff[c.ncls];
+        if (total > rowscap) {
+            uint32_t *rv = b_grow(&b, rows, &rowscap, total, sizeof *rv);
+            if (!rv) break;
+            rows = rv;
+        }
+        for (uint32_t i = 0; i < len; i++) {
+            uint32_t th = c.pool[off + i];
+            const nstate *q = &b.ns[th / NTAGS];
+            uint32_t st, nq;
+            if (q->op == N_CONS) {
+                st = q->set;
+                nq = q->out;
+            } else if (q->op == N_MATCH && mode == AWSVAL__RE_SEARCH) {
+                st = anyset;
+                nq = th / NTAGS;
+            } else {
                 continue;
             }
-            {
-                uint32_t *pv = b_grow(&b, prev_step, &prevcap, ns + 1, sizeof *pv);
-                if (!pv) break;
-                prev_step = pv;
-                if (ns) memcpy(prev_step, step, ns * sizeof *step);
-                prev_ns = ns;
-                prev_pr = pr;
+            unsigned tg0 = th % NTAGS;
+            for (uint32_t j = scl_off[st]; j < scl_off[st + 1]; j++) {
+                uint32_t cl = scl[j];
+                unsigned tg = tg0 ? tag_step(tg0, c.cls_prop[cl]) : 0;
+                if (tg != DEAD) rows[rend[cl]++] = nq * NTAGS + tg;
             }
-            if (closure(&c, step, ns, 0, pr)) break;
-            uint32_t tgt = intern(&c, &is_new);
-            if (tgt == UINT32_MAX) break;
-            c.trans[(size_t)s * c.ncls + cl] = tgt * c.ncls;
+        }
+        if (++stamp == 0) { memset(memo, 0, (size_t)2 * hc * sizeof *memo); stamp = 1; }
+        for (uint32_t cl = 0; cl < c.ncls; cl++) {
+            unsigned pr = c.cls_prop[cl];
+            const uint32_t *lst = rows + roff[cl];
+            uint32_t ns = rend[cl] - roff[cl];
+            uint32_t h = hash_list(lst, ns) ^ (ctx_matters ? pr * 0x9E3779B1u : 0), slot = h & (hc - 1), tgt = UINT32_MAX;
+            for (;;) {
+                if (memo[2 * slot] != stamp) break;
+                uint32_t o = memo[2 * slot + 1];
+                if (rend[o] - roff[o] == ns && (!ctx_matters || c.cls_prop[o] == pr) &&
+                    (ns == 0 || memcmp(rows + roff[o], lst, ns * sizeof *lst) == 0)) {
+                    tgt = c.trans[(size_t)s * c.ncls + o];
+                    break;
+                }
+                slot = (slot + 1) & (hc - 1);
+            }
+            if (tgt == UINT32_MAX) {
+                if (closure(&c, lst, ns, 0, pr)) break;
+                uint32_t t2 = intern(&c, &is_new);
+                if (t2 == UINT32_MAX) break;
+                tgt = t2 * c.ncls;
+                memo[2 * slot] = stamp;
+                memo[2 * slot + 1] = cl;
+            }
+            c.trans[(size_t)s * c.ncls + cl] = tgt;
         }
         if (b.oom || b.over) break;
     }
-    if (step) alc->free(alc->ctx, step);
-    if (prev_step) alc->free(alc->ctx, prev_step);
+    void *tmp[] = {rows, roff, rend, memo, scl, scl_off};
+    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
+        if (tmp[i]) alc->free(alc->ctx, tmp[i]);
     if (b.oom || b.over) goto no_dfa;
 
     /* finish: rows of the two sinks, acceptance, the class tables */
