@@ -1187,42 +1187,43 @@ static uint32_t prune(const awsval__rx_dfa *d, awsval__rx_scratch *sc, uint32_t 
     return m;
 }
 
-/* The closure being computed: generation, stack, the list it fills. */
+/* The arrays of one simulation, in locals (restrict: no store to them changes another), the
+ * generation, the stack and the list being filled. */
 typedef struct sim {
-    const awsval__rx_dfa *d;
-    awsval__rx_scratch *sc;
+    const nstate *restrict ns;
+    uint32_t *restrict stamp;
+    uint16_t *restrict seen;
+    uint16_t *restrict pend;
+    uint32_t *restrict stack;
+    uint32_t *restrict list;
     uint32_t g, sp, nl;
-    uint32_t *list;
 } sim;
 
 /* Adds tags m at state q. */
 static inline void sim_add(sim *x, uint32_t q, unsigned m) {
-    awsval__rx_scratch *sc = x->sc;
-    uint8_t op = x->d->nfa[q].op;
+    uint8_t op = x->ns[q].op;
     int kernel = op == N_CONS || op == N_MATCH;
-    if (sc->stamp[q] != x->g) {
-        sc->stamp[q] = x->g;
-        sc->seen[q] = 0;
-        sc->pend[q] = 0;
+    if (x->stamp[q] != x->g) {
+        x->stamp[q] = x->g;
+        x->seen[q] = 0;
+        x->pend[q] = 0;
         if (kernel) x->list[x->nl++] = q;
     }
-    unsigned nb = m & ~(unsigned)sc->seen[q];
+    unsigned nb = m & ~(unsigned)x->seen[q];
     if (!nb) return;
-    sc->seen[q] = (uint16_t)(sc->seen[q] | nb);
+    x->seen[q] = (uint16_t)(x->seen[q] | nb);
     if (kernel) return; /* nothing to follow before the next code point */
-    if (!sc->pend[q]) sc->stack[x->sp++] = q;
-    sc->pend[q] = (uint16_t)(sc->pend[q] | nb);
+    if (!x->pend[q]) x->stack[x->sp++] = q;
+    x->pend[q] = (uint16_t)(x->pend[q] | nb);
 }
 
 /* Follows epsilon moves and assertions from the states on the stack. */
-static void sim_closure(sim *x, int at_start, unsigned prev) {
-    awsval__rx_scratch *sc = x->sc;
-    const nstate *ns = x->d->nfa;
+static inline void sim_closure(sim *x, int at_start, unsigned prev) {
     while (x->sp) {
-        uint32_t q = sc->stack[--x->sp];
-        unsigned m = sc->pend[q];
-        sc->pend[q] = 0;
-        const nstate *s = &ns[q];
+        uint32_t q = x->stack[--x->sp];
+        unsigned m = x->pend[q];
+        x->pend[q] = 0;
+        const nstate *s = &x->ns[q];
         switch (s->op) {
         case N_EPS: sim_add(x, s->out, m); break;
         case N_SPLIT:
@@ -1234,8 +1235,8 @@ static void sim_closure(sim *x, int at_start, unsigned prev) {
             if (s->assert == AWSVAL__RX_A_START) {
                 if (at_start) nm = m;
             } else {
-                for (unsigned tg = 0; tg < NTAGS; tg++) {
-                    if (!(m >> tg & 1)) continue;
+                for (unsigned rest = m; rest; rest &= rest - 1) {
+                    unsigned tg = (unsigned)__builtin_ctz(rest);
                     unsigned dd = TAG_D(tg), bd = TAG_B(tg);
                     switch (s->assert) {
                     case AWSVAL__RX_A_END: dd = meet_d(dd, D_E); break;
@@ -1260,25 +1261,34 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
     if (d->trans) return awsval__rx_dfa_match(d, str, n);
     if (scratch_reserve(sc, d->nn)) return -1;
     const unsigned char *s = (const unsigned char *)str;
-    const nstate *ns = d->nfa;
     const int search = d->mode == AWSVAL__RE_SEARCH;
     const unsigned tag0 = 1u << TAG(D_ANY, B_ANY); /* the only tag without $, \z, \b, \B */
-    sim x = {d, sc, 0, 0, 0, NULL};
+    sim x;
+    x.ns = d->nfa;
+    x.stamp = sc->stamp;
+    x.seen = sc->seen;
+    x.pend = sc->pend;
+    x.stack = sc->stack;
+    x.sp = x.nl = 0;
+    uint32_t *restrict lists[2] = {sc->list[0], sc->list[1]};
+    uint16_t *restrict masks[2] = {sc->mask[0], sc->mask[1]};
     unsigned cur = 0;
     uint32_t ncur;
     /* the start: the closure of the entry at the start of the value */
     next_gen(sc);
     x.g = sc->gen;
-    x.list = sc->list[cur];
+    x.list = lists[cur];
     sim_add(&x, d->entry, tag0);
     sim_closure(&x, 1, 0);
     size_t i = 0;
     for (;;) {
         ncur = x.nl;
         /* the tags of the listed states; the final state (0) with no demand left ends a search */
-        for (uint32_t k = 0; k < ncur; k++) sc->mask[cur][k] = sc->seen[sc->list[cur][k]];
-        if (d->slot && ncur > 1) ncur = x.nl = prune(d, sc, sc->list[cur], sc->mask[cur], ncur, x.g);
-        if (search && sc->stamp[0] == x.g && (sc->seen[0] & tag0)) return 1;
+        uint32_t *restrict cl_list = lists[cur];
+        uint16_t *restrict cl_mask = masks[cur];
+        for (uint32_t k = 0; k < ncur; k++) cl_mask[k] = x.seen[cl_list[k]];
+        if (d->slot && ncur > 1) ncur = prune(d, sc, cl_list, cl_mask, ncur, x.g);
+        if (search && x.stamp[0] == x.g && (x.seen[0] & tag0)) return 1;
         if (ncur == 0) return 0;
         if (i >= n) break;
         /* the next code point and its class */
@@ -1305,12 +1315,10 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
         next_gen(sc);
         x.g = sc->gen;
         x.nl = 0;
-        x.list = sc->list[cur ^ 1];
-        const uint32_t *cl_list = sc->list[cur];
-        const uint16_t *cl_mask = sc->mask[cur];
+        x.list = lists[cur ^ 1];
         for (uint32_t k = 0; k < ncur; k++) {
             uint32_t q = cl_list[k];
-            const nstate *st = &ns[q];
+            const nstate *st = &x.ns[q];
             uint32_t to;
             if (st->op == N_CONS) {
                 if (!(bits[(size_t)st->set * d->words] & bit)) continue;
@@ -1324,9 +1332,8 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
             if (m == tag0) {
                 nm = tag0; /* no demand: none after any character */
             } else {
-                for (unsigned tg = 0; tg < NTAGS; tg++) {
-                    if (!(m >> tg & 1)) continue;
-                    unsigned t2 = tag_step(tg, pr);
+                for (unsigned rest = m; rest; rest &= rest - 1) {
+                    unsigned t2 = tag_step((unsigned)__builtin_ctz(rest), pr);
                     if (t2 != DEAD) nm |= 1u << t2;
                 }
             }
@@ -1336,8 +1343,8 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
         cur ^= 1;
     }
     /* the end of the value: a final thread that does not demand a word character next */
-    if (sc->stamp[0] != x.g) return 0;
+    if (x.stamp[0] != x.g) return 0;
     for (unsigned tg = 0; tg < NTAGS; tg++)
-        if ((sc->seen[0] >> tg & 1) && TAG_B(tg) != B_W) return 1;
+        if ((x.seen[0] >> tg & 1) && TAG_B(tg) != B_W) return 1;
     return 0;
 }
