@@ -30,7 +30,8 @@
 #define DEF_MAX_NFA 200000u
 #define DEF_MAX_BYTES ((size_t)2 << 20)
 #define MAX_CLASSES 4096u
-#define MAX_WORK 4000000u /* threads visited by closures during construction */
+#define MAX_WORK 1500000u /* threads visited by closures during construction (the most any AWS pattern
+                             * with a DFA needs is about 1.0M) */
 
 typedef awsval__rx_node node;
 typedef awsval__rx_range range;
