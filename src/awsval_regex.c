@@ -2000,8 +2000,9 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
     if (re->full_dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
     if (re->dfa) {
-        /* The NFA simulation decides whatever the value; PCRE2 JIT first, as it is faster on
-         * most values, and the NFA when it gives up (see docs/pattern-engine.md). */
+        /* The NFA simulation decides whatever the value; PCRE2 JIT first, as it is much faster
+         * on most values, with a small limit (NFA_PCRE2_PER_BYTE), and the NFA when it gives up
+         * (measurements in docs/pattern-engine.md). */
         int r = pcre2_first(re, subj, len, s);
         if (r != AWSVAL__RE_LIMIT) return r;
         return awsval__regex_match_nfa(re, subj, len, s);
@@ -2012,14 +2013,14 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
 /* PCRE2 (JIT when compiled) under the scratch's limits; with fallback = 1, PCRE2's DFA matcher
  * decides short values that hit a limit (see below). */
 static int pcre2_run(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s,
-                     int fallback) {
+                     int fallback, uint32_t per_byte) {
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;
     /* A limit per match alone lets many short values each burn it; scaled by the subject's
      * length, the total is linear in the input. Over every AWS pattern, a matching value never
      * needed more than 8.5 units per byte, and a short value that needs more still gets a
      * definite answer from the DFA fallback below. */
-    uint64_t scaled = (uint64_t)s->per_byte * ((uint64_t)len + 1);
+    uint64_t scaled = (uint64_t)per_byte * ((uint64_t)len + 1);
     pcre2_set_match_limit(s->mctx, scaled < s->match_limit ? (uint32_t)scaled : s->match_limit);
     /* The anchoring options were given at compile time, where JIT honours them. The JIT runs on
      * the scratch's stack (up to 1 MiB); deeper still fails with JIT_STACKLIMIT (= LIMIT). */
@@ -2047,14 +2048,19 @@ static int pcre2_run(const awsval__regex *re, const char *subj, size_t len, awsv
     }
 }
 
+/* The match limit per byte of PCRE2's attempt before the NFA simulation: measured on the AWS
+ * patterns over the DFA budget (docs/pattern-engine.md), 1 costs 3-5 times less than the NFA
+ * alone and 20 times less than the usual 16, which lets PCRE2 backtrack long before giving up. */
+#define NFA_PCRE2_PER_BYTE 1u
+
 static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
-    return pcre2_run(re, subj, len, s, 0);
+    return pcre2_run(re, subj, len, s, 0, NFA_PCRE2_PER_BYTE < s->per_byte ? NFA_PCRE2_PER_BYTE : s->per_byte);
 }
 
 int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
                               awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
-    return pcre2_run(re, subj, len, s, 1);
+    return pcre2_run(re, subj, len, s, 1, s->per_byte);
 }
 
 const awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re) { return re && re->full_dfa ? re->dfa : NULL; }
