@@ -203,7 +203,7 @@ Test(rx_nfa, over_budget_patterns_decide_long_values) {
     awsval__regex *re = comp("[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}", AWSVAL__RE_FULL);
     const char *why = NULL;
     cr_assert_eq(awsval__regex_engine(re, &why), AWSVAL__RE_ENGINE_NFA);
-    cr_assert_str_eq(why, "too many DFA states");
+    cr_assert(why && strstr(why, "DFA"), "%s", why ? why : "(none)"); /* states or construction work */
     n = rep(v, 0, "a", 256);
     n = rep(v, n, "--a", 256); /* 1024 bytes, 512 letters */
     nfa_decides(re, sc, v, n, AWSVAL__RE_MATCH);
