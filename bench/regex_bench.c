@@ -15,6 +15,7 @@
 
 #include "awsval_regex.h"
 #include "awsval_rx.h"
+#include "../tests/rxgen.h"
 
 #ifndef AWSVAL_SOURCE_DIR
 #define AWSVAL_SOURCE_DIR "."
@@ -180,6 +181,74 @@ static double compile_all(const char *path, uint32_t opts, int *count, int *line
     return total;
 }
 
+/* Every corpus pattern over the DFA's budget, on values generated from its tree (40 per pattern
+ * and mode, half of 1-5 KB), unchanged and with one mutation each: total ms of `reps` rounds for
+ * the NFA simulation alone and for PCRE2 JIT with a limit of 16, 4, 2, 1 per byte then the NFA
+ * (how the limit before the NFA was chosen: docs/pattern-engine.md). */
+static void over_budget_corpus(const char *path, long reps) {
+    enum { NV = 40, CAP = 6000 };
+    static char line[1 << 16], pat[1 << 16], val[2][NV][CAP];
+    static size_t vlen[2][NV];
+    static const uint32_t per_byte[] = {16, 4, 2, 1};
+    double t[2][5] = {{0}};
+    long values = 0, matches[2] = {0, 0};
+    awsval__regex_scratch *sc[5];
+    for (int k = 0; k < 5; k++) {
+        awsval__regex_limits lim = {0, 0, 0, 0, k ? per_byte[k - 1] : 0};
+        sc[k] = awsval__regex_scratch_create(NULL, &lim);
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) { perror(path); return; }
+    rxg_rng rng = {20240601};
+    int pats = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "\"pattern\": \"");
+        if (!p) continue;
+        size_t n = json_str(p + 12, pat);
+        for (uint32_t mode = 0; mode < 2; mode++) {
+            awsval__regex *re = awsval__regex_compile(pat, n, mode, NULL, NULL, NULL, 0);
+            if (!re || awsval__regex_engine(re, NULL) != AWSVAL__RE_ENGINE_NFA) {
+                awsval__regex_free(re);
+                continue;
+            }
+            pats++;
+            const struct awsval__rx_tree *tr = awsval__regex_tree(re);
+            for (int i = 0; i < NV; i++) {
+                size_t want = i < NV / 2 ? 1000 + rxg_below(&rng, 4000) : rxg_below(&rng, 80);
+                vlen[0][i] = rxg_generate(tr, &rng, want, val[0][i], CAP);
+                memcpy(val[1][i], val[0][i], vlen[0][i] + 1);
+                vlen[1][i] = rxg_mutate(&rng, val[1][i], vlen[0][i], CAP);
+            }
+            values += NV;
+            for (int m = 0; m < 2; m++) {
+                for (int i = 0; i < NV; i++) matches[m] += awsval__regex_match_nfa(re, val[m][i], vlen[m][i], sc[0]) == 1;
+                for (int k = 0; k < 5; k++) {
+                    double t0 = now();
+                    for (long r = 0; r < reps; r++)
+                        for (int i = 0; i < NV; i++) {
+                            sink += k ? awsval__regex_match(re, val[m][i], vlen[m][i], sc[k])
+                                      : awsval__regex_match_nfa(re, val[m][i], vlen[m][i], sc[k]);
+                            awsval__regex_scratch_new_check(sc[k]);
+                        }
+                    t[m][k] += now() - t0;
+                }
+            }
+            awsval__regex_free(re);
+        }
+    }
+    fclose(f);
+    for (int k = 0; k < 5; k++) awsval__regex_scratch_free(sc[k]);
+    printf("\nover the DFA budget, %d pattern-modes, %ld generated values each unchanged (%ld match) and mutated "
+           "(%ld match), %ld rounds, total ms:\n", pats, values, matches[0], matches[1], reps);
+    printf("  %-44s %10s %10s\n", "", "unchanged", "mutated");
+    printf("  %-44s %10.1f %10.1f\n", "NFA simulation alone", t[0][0] * 1e3, t[1][0] * 1e3);
+    for (int k = 1; k < 5; k++) {
+        char lab[64];
+        snprintf(lab, sizeof lab, "PCRE2 JIT (limit %u per byte), then the NFA", per_byte[k - 1]);
+        printf("  %-44s %10.1f %10.1f%s\n", lab, t[0][k] * 1e3, t[1][k] * 1e3, per_byte[k - 1] == 1 ? "  (as used)" : "");
+    }
+}
+
 int main(int argc, char **argv) {
     long iters = 0;
     const char *corpus = AWSVAL_SOURCE_DIR "/tests/data/patterns/aws-patterns.jsonl";
@@ -270,6 +339,7 @@ int main(int argc, char **argv) {
     }
     over_budget(s, iters);
     awsval__regex_scratch_free(s);
+    over_budget_corpus(corpus, iters > 0 ? iters : 5);
 
     int count, linear, nfa;
     size_t bytes;

@@ -48,7 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pcre2_set_match_limit(g_mctx_big, 1000000u);
     pcre2_set_depth_limit(g_mctx_big, 10000u);
     pcre2_set_heap_limit(g_mctx_big, 65536u);
-    awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB, 0};
+    awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB, 0, 0};
     g_scratch = awsval__regex_scratch_create(NULL, &lim);
     FUZZ_ASSERT(g_scratch != NULL, "scratch");
     return 0;

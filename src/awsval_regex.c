@@ -1648,6 +1648,12 @@ struct awsval__regex {
     const char *why_not;   /* why there is no complete DFA */
 };
 
+/* The match limit per byte of PCRE2's attempt before the NFA simulation (the default of
+ * awsval__regex_limits.nfa_pcre2_per_byte): measured on the AWS patterns over the DFA budget
+ * (docs/pattern-engine.md, `regex_bench`), 1 costs 3-5 times less than the NFA alone and 20
+ * times less than the usual 16, with which PCRE2 backtracks long before giving up. */
+#define NFA_PCRE2_PER_BYTE 1u
+
 /* The DFA fallback: values up to DFA_MAX_SUBJECT bytes, DFA_BUDGET bytes per request. Its time
  * is proportional to subject length times the pattern's states, so these bound the work. */
 #define DFA_WORKSPACE 2048
@@ -1656,7 +1662,7 @@ struct awsval__regex {
 
 struct awsval__regex_scratch {
     awsval_alc alc;
-    uint32_t match_limit, per_byte;
+    uint32_t match_limit, per_byte, nfa_per_byte;
     pcre2_general_context *gctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
@@ -1929,6 +1935,8 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     s->match_limit = ml;
     s->dfa_budget = DFA_BUDGET;
     s->per_byte = limits && limits->match_limit_per_byte ? limits->match_limit_per_byte : 16u;
+    s->nfa_per_byte = limits && limits->nfa_pcre2_per_byte ? limits->nfa_pcre2_per_byte : NFA_PCRE2_PER_BYTE;
+    if (s->nfa_per_byte > s->per_byte) s->nfa_per_byte = s->per_byte;
     pcre2_set_depth_limit(s->mctx, dl);
     pcre2_set_heap_limit(s->mctx, hl);
     /* one pair: we only ask whether there is a match. Usable with any pattern. */
@@ -2048,13 +2056,8 @@ static int pcre2_run(const awsval__regex *re, const char *subj, size_t len, awsv
     }
 }
 
-/* The match limit per byte of PCRE2's attempt before the NFA simulation: measured on the AWS
- * patterns over the DFA budget (docs/pattern-engine.md), 1 costs 3-5 times less than the NFA
- * alone and 20 times less than the usual 16, which lets PCRE2 backtrack long before giving up. */
-#define NFA_PCRE2_PER_BYTE 1u
-
 static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
-    return pcre2_run(re, subj, len, s, 0, NFA_PCRE2_PER_BYTE < s->per_byte ? NFA_PCRE2_PER_BYTE : s->per_byte);
+    return pcre2_run(re, subj, len, s, 0, s->nfa_per_byte);
 }
 
 int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,

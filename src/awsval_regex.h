@@ -31,6 +31,9 @@ typedef struct awsval__regex_limits {
     /* The match limit of one match is at most this times (subject bytes + 1): the work on a
      * whole request is then linear in its size, whatever its values. Default 16. */
     uint32_t match_limit_per_byte;
+    /* For patterns with an NFA (AWSVAL__RE_ENGINE_NFA): the match limit per byte of PCRE2's
+     * attempt before the NFA simulation decides (at most match_limit_per_byte). Default 1. */
+    uint32_t nfa_pcre2_per_byte;
 } awsval__regex_limits;
 
 /* Translates a Java-dialect pattern into PCRE2 syntax with the same meaning.

@@ -49,7 +49,7 @@ awsval_ctx *awsval__ctx_create(const awsval_ctx_opts *opts, awsval_code *code, b
     c->opts = o;
     c->flags = o.flags;
     c->op = -1;
-    awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte};
+    awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte, 0};
     c->rx = patterns ? awsval__regex_scratch_create(&c->alc, &lim) : NULL;
     c->path = awsval__calloc(&c->alc, (size_t)o.max_depth + 2, sizeof *c->path);
     c->recs = awsval__calloc(&c->alc, o.max_violations, sizeof *c->recs);
