@@ -101,7 +101,8 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
  * DFA: a constant string ("back-reference", "look-ahead", "too many DFA states", ...), NULL
  * when it is. */
 int awsval__regex_engine(const awsval__regex *re, const char **why);
-/* The linear-time automaton of re, or NULL when PCRE2 decides. Lives as long as re. */
+/* The DFA of re, or NULL when there is none (PCRE2, or PCRE2 and the NFA, decide). Lives as long
+ * as re. */
 const struct awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re);
 
 /* The NFA simulation alone (re must have a tree: engine LINEAR or NFA; on a complete DFA it

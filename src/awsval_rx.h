@@ -4,9 +4,11 @@
  * dialect: see the grammar in awsval_rxparse.c) into a syntax tree over code-point sets, and
  * awsval_rxdfa.c compiles the tree into a DFA over code-point classes, built completely at
  * compile time (immutable afterwards, shared by threads without locks, matching allocates
- * nothing). Neither file includes pcre2.h: sets written with Unicode properties (\p{L}) or
- * Unicode caseless matching are resolved into ranges by a callback that awsval_regex.c
- * implements with PCRE2 itself, so both engines use the same Unicode data.
+ * nothing), or, when that DFA is over its budget, keeps the NFA and simulates it with scratch
+ * owned by the caller. Neither file includes pcre2.h: sets written with Unicode properties
+ * (\p{L}) or Unicode caseless matching are resolved into ranges by a callback that
+ * awsval_regex.c implements with PCRE2's own data (a build-time table of general categories,
+ * or PCRE2 itself), so both engines use the same Unicode data.
  *
  * THE TREE (for the matcher and for a generator of matching strings)
  *
@@ -137,7 +139,8 @@ typedef struct awsval__rx_budget {
     uint32_t max_states;    /* DFA states; 0 = default (see awsval_rxdfa.c) */
     uint32_t max_nfa;       /* NFA states after counted repeats are unrolled; 0 = default */
     size_t max_bytes;       /* memory of the finished DFA; 0 = default */
-    int nfa_only;           /* build no DFA: the NFA, for awsval__rx_nfa_match (tests, benches) */
+    int nfa_only;           /* build no DFA: the NFA (at most AWSVAL__RX_NFA_KEEP states), for
+                               awsval__rx_nfa_match (tests, benches) */
 } awsval__rx_budget;
 
 /* The most NFA states kept for simulation when the DFA is over budget (the scratch of
@@ -158,8 +161,8 @@ int awsval__rx_dfa_full(const awsval__rx_dfa *d);
 /* A complete DFA: 1 = match, 0 = no match. s must be valid UTF-8. Reads s once, allocates
  * nothing. */
 int awsval__rx_dfa_match(const awsval__rx_dfa *d, const char *s, size_t n);
-/* A complete DFA: whether the first step from the start state on code point cp reaches a live state: for a
- * pattern that is one character class repeated, whether cp is in the class. */
+/* A complete DFA: whether the first step from the start state on code point cp reaches a live
+ * state: for a pattern that is one character class repeated, whether cp is in the class. */
 bool awsval__rx_dfa_first(const awsval__rx_dfa *d, uint32_t cp);
 /* The code points from U+0080 on for which it does not hold (surrogates aside), as up to `max`
  * intervals [lo[i], hi[i]]: returns their count, or -1 when there are more. */
@@ -187,9 +190,10 @@ typedef struct awsval__rx_scratch {
     uint16_t *slot_mask;
 } awsval__rx_scratch;
 
-/* Simulates the NFA d (awsval__rx_dfa_full(d) == 0) over s (valid UTF-8): the set of NFA
- * threads after each code point, computed on the fly, so time is linear in n times the live
- * threads (at most the NFA's states) and nothing backtracks. Same answers as the DFA.
+/* Simulates the NFA d (awsval__rx_dfa_full(d) == 0; on a complete DFA, runs the DFA) over s
+ * (valid UTF-8): the set of NFA threads after each code point, computed on the fly, so time is
+ * linear in n times the live threads (at most the NFA's states) and nothing backtracks. Same
+ * answers as the DFA.
  * Returns 1 = match, 0 = no match, -1 when the scratch could not grow (out of memory). */
 int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *s, size_t n, awsval__rx_scratch *sc);
 /* Releases the scratch's arrays (it stays usable). */

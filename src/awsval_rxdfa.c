@@ -1,7 +1,11 @@
-/* Linear-time matching: syntax tree -> Thompson NFA -> DFA over code-point classes.
+/* Linear-time matching: syntax tree -> Thompson NFA -> DFA over code-point classes, or the NFA
+ * simulated when its DFA is over budget.
  *
  * The whole DFA is built at compile time by subset construction, within a budget (states,
- * unrolled NFA size, bytes, construction work); over budget the caller keeps PCRE2. The
+ * unrolled NFA size, bytes, construction work). Over the budget of states, bytes or work, the
+ * NFA itself is kept (up to AWSVAL__RX_NFA_KEEP states) for awsval__rx_nfa_match, which does
+ * the subset construction on the fly for one value (see "NFA simulation" below); over the NFA's
+ * own budget the caller keeps PCRE2. The
  * finished DFA is immutable: a transition table of uint32 entries (target state times the
  * number of classes, so a step is one load), a 128-entry class table for ASCII and a sorted
  * interval table for the other code points. Matching decodes UTF-8 once and does one table
@@ -886,8 +890,13 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
 
 no_dfa:
     /* Over the DFA's budget (not the NFA's): keep the NFA for simulation if it is small enough. */
-    if (b.oom || !b.dfa_over || b.nn > AWSVAL__RX_NFA_KEEP) goto done;
+    if (b.oom || !b.dfa_over) goto done;
 nfa:
+    if (b.nn > AWSVAL__RX_NFA_KEEP) { /* its simulation's scratch would be over its bound */
+        if (!b.over) b.why = "NFA too large to simulate";
+        b.over = 1;
+        goto done;
+    }
     b.over = 0;
     d = alc->malloc(alc->ctx, sizeof *d);
     if (!d) { b.oom = 1; goto done; }
@@ -1140,7 +1149,6 @@ static int scratch_reserve(awsval__rx_scratch *sc, uint32_t n) {
     sc->slot_mask = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_mask);
     if (!sc->stamp || !sc->stack || !sc->list[0] || !sc->list[1] || !sc->seen || !sc->pend || !sc->mask[0] ||
         !sc->mask[1] || !sc->slot_stamp || !sc->slot_best || !sc->slot_mask) {
-        sc->cap = 1; /* so that every array, allocated or not, is freed */
         scratch_free_arrays(sc);
         return -1;
     }
