@@ -797,8 +797,8 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
             rend[cl] = roff[cl];
         }
         total = roff[c.ncls];
-        if (total > rowscap) {
-            uint32_t *rv = b_grow(&b, rows, &rowscap, total, sizeof *rv);
+        if (total > rowscap || !rows) { /* at least one entry: never arithmetic on NULL */
+            uint32_t *rv = b_grow(&b, rows, &rowscap, total ? total : 1, sizeof *rv);
             if (!rv) break;
             rows = rv;
         }
