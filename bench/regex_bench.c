@@ -1,5 +1,6 @@
-/* regex_bench: the linear engine (DFA) against PCRE2 JIT on AWS patterns with typical values,
- * and the compile time of every AWS pattern with and without the linear engine.
+/* regex_bench: the linear engine (DFA) against PCRE2 JIT on AWS patterns with typical values;
+ * patterns over the DFA's budget (PCRE2 JIT then the NFA simulation, the simulation alone,
+ * PCRE2 alone); the compile time of every AWS pattern with and without the linear engine.
  *
  *   regex_bench [--iters N] [--corpus PATH]
  *
@@ -14,6 +15,7 @@
 
 #include "awsval_regex.h"
 #include "awsval_rx.h"
+#include "../tests/rxgen.h"
 
 #ifndef AWSVAL_SOURCE_DIR
 #define AWSVAL_SOURCE_DIR "."
@@ -32,19 +34,82 @@ typedef struct bcase {
 
 static volatile int sink;
 
-/* ns per match; *verdict gets the answer. */
-static double run(awsval__regex *re, awsval__regex_scratch *s, const char *v, size_t n, long iters, int *verdict) {
+typedef int (*match_fn)(const awsval__regex *, const char *, size_t, awsval__regex_scratch *);
+
+/* ns per match with fn; *verdict gets the answer. */
+static double run_fn(match_fn fn, awsval__regex *re, awsval__regex_scratch *s, const char *v, size_t n, long iters,
+                     int *verdict) {
     long done = 0;
     double t0 = now(), t;
     long batch = iters > 0 ? iters : 1000;
     for (;;) {
-        for (long i = 0; i < batch; i++) sink += awsval__regex_match(re, v, n, s);
+        for (long i = 0; i < batch; i++) {
+            sink += fn(re, v, n, s);
+            awsval__regex_scratch_new_check(s); /* each match a request of its own */
+        }
         done += batch;
         t = now() - t0;
         if (iters > 0 || t > 0.2) break;
     }
-    *verdict = awsval__regex_match(re, v, n, s);
+    *verdict = fn(re, v, n, s);
     return t / (double)done * 1e9;
+}
+
+static double run(awsval__regex *re, awsval__regex_scratch *s, const char *v, size_t n, long iters, int *verdict) {
+    return run_fn(awsval__regex_match, re, s, v, n, iters, verdict);
+}
+
+static const char *verdict_name(int v) {
+    return v == AWSVAL__RE_MATCH ? "match" : v == AWSVAL__RE_NOMATCH ? "nomatch" : v == AWSVAL__RE_LIMIT ? "limit" : "error";
+}
+
+static size_t rep(char *v, size_t n, const char *unit, int times) {
+    size_t k = strlen(unit);
+    for (int i = 0; i < times; i++, n += k) memcpy(v + n, unit, k);
+    v[n] = 0;
+    return n;
+}
+
+/* Patterns over the DFA's budget: the engine as used (PCRE2 JIT first, the NFA simulation where
+ * it hits its limit), the NFA simulation alone, and PCRE2 alone (as before the simulation). */
+static void over_budget(awsval__regex_scratch *s, long iters) {
+    static char v[6][6000];
+    size_t n[6];
+    const char *pat[6] = {
+        "[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}",
+        "[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}",
+        "s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?",
+        "^([^/]([!-~]+/){1,511})?[A-Za-z0-9_+=,.@-]{1,64}$",
+        "https://([.\\-_a-zA-Z0-9]+/?){3,1016}",
+        "[\\P{M}\\p{M}]{0,10000}",
+    };
+    const char *name[6] = {"alnum{1,256}(-*alnum){0,256}, 1 KB", "the same, 301 B, bad last byte",
+                           "s3://bucket/key/, 1 KB", "IAM path + name, 1 KB", "https://(x+/?){3,1016}, 3 KB, bad last",
+                           "[\\P{M}\\p{M}]{0,10000}, 5 KB"};
+    n[0] = rep(v[0], rep(v[0], 0, "a", 256), "--a", 256);
+    n[1] = rep(v[1], rep(v[1], 0, "a", 300), "!", 1);
+    n[2] = rep(v[2], rep(v[2], rep(v[2], 0, "s3://my-bucket/", 1), "x", 1024), "/", 1);
+    n[3] = rep(v[3], rep(v[3], rep(v[3], 0, "a", 1), "bcd/", 250), "my-role", 1);
+    n[4] = rep(v[4], rep(v[4], rep(v[4], 0, "https://", 1), "xxxx/", 600), "!", 1);
+    n[5] = rep(v[5], 0, "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x98\x80", 400);
+    printf("\nover the DFA budget (ns per match)                   as used     NFA only   PCRE2 only  verdicts\n");
+    for (int i = 0; i < 6; i++) {
+        awsval__regex *re = awsval__regex_compile(pat[i], strlen(pat[i]), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
+        awsval__regex *pc = awsval__regex_compile_opts(pat[i], strlen(pat[i]), AWSVAL__RE_FULL, AWSVAL__RE_OPT_NO_LINEAR,
+                                                       NULL, NULL, NULL, 0);
+        if (!re || !pc || awsval__regex_engine(re, NULL) != AWSVAL__RE_ENGINE_NFA) {
+            printf("%s: not over the DFA budget\n", name[i]);
+        } else {
+            int a, b, c;
+            double ta = run_fn(awsval__regex_match, re, s, v[i], n[i], iters, &a);
+            double tb = run_fn(awsval__regex_match_nfa, re, s, v[i], n[i], iters, &b);
+            double tc = run_fn(awsval__regex_match_pcre2, pc, s, v[i], n[i], iters, &c);
+            printf("%-46s %12.0f %12.0f %12.0f  %s/%s/%s\n", name[i], ta, tb, tc, verdict_name(a), verdict_name(b),
+                   verdict_name(c));
+        }
+        awsval__regex_free(re);
+        awsval__regex_free(pc);
+    }
 }
 
 static size_t json_str(const char *s, char *out) {
@@ -92,11 +157,11 @@ static size_t json_str(const char *s, char *out) {
 }
 
 /* Compiles every pattern of the corpus in one mode; returns seconds, counts linear ones. */
-static double compile_all(const char *path, uint32_t opts, int *count, int *linear, size_t *dfa_bytes) {
+static double compile_all(const char *path, uint32_t opts, int *count, int *linear, int *nfa, size_t *dfa_bytes) {
     FILE *f = fopen(path, "r");
     if (!f) { perror(path); return -1; }
     static char line[1 << 16], pat[1 << 16];
-    *count = *linear = 0;
+    *count = *linear = *nfa = 0;
     *dfa_bytes = 0;
     double total = 0;
     while (fgets(line, sizeof line, f)) {
@@ -108,11 +173,80 @@ static double compile_all(const char *path, uint32_t opts, int *count, int *line
         total += now() - t0;
         (*count)++;
         if (re && awsval__regex_engine(re, NULL) == AWSVAL__RE_ENGINE_LINEAR) (*linear)++;
+        if (re && awsval__regex_engine(re, NULL) == AWSVAL__RE_ENGINE_NFA) (*nfa)++;
         *dfa_bytes += awsval__regex_linear_bytes(re);
         awsval__regex_free(re);
     }
     fclose(f);
     return total;
+}
+
+/* Every corpus pattern over the DFA's budget, on values generated from its tree (40 per pattern
+ * and mode, half of 1-5 KB), unchanged and with one mutation each: total ms of `reps` rounds for
+ * the NFA simulation alone and for PCRE2 JIT with a limit of 16, 4, 2, 1 per byte then the NFA
+ * (how the limit before the NFA was chosen: docs/pattern-engine.md). */
+static void over_budget_corpus(const char *path, long reps) {
+    enum { NV = 40, CAP = 6000 };
+    static char line[1 << 16], pat[1 << 16], val[2][NV][CAP];
+    static size_t vlen[2][NV];
+    static const uint32_t per_byte[] = {16, 4, 2, 1};
+    double t[2][5] = {{0}};
+    long values = 0, matches[2] = {0, 0};
+    awsval__regex_scratch *sc[5];
+    for (int k = 0; k < 5; k++) {
+        awsval__regex_limits lim = {0, 0, 0, 0, k ? per_byte[k - 1] : 0};
+        sc[k] = awsval__regex_scratch_create(NULL, &lim);
+    }
+    FILE *f = fopen(path, "r");
+    if (!f) { perror(path); return; }
+    rxg_rng rng = {20240601};
+    int pats = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "\"pattern\": \"");
+        if (!p) continue;
+        size_t n = json_str(p + 12, pat);
+        for (uint32_t mode = 0; mode < 2; mode++) {
+            awsval__regex *re = awsval__regex_compile(pat, n, mode, NULL, NULL, NULL, 0);
+            if (!re || awsval__regex_engine(re, NULL) != AWSVAL__RE_ENGINE_NFA) {
+                awsval__regex_free(re);
+                continue;
+            }
+            pats++;
+            const struct awsval__rx_tree *tr = awsval__regex_tree(re);
+            for (int i = 0; i < NV; i++) {
+                size_t want = i < NV / 2 ? 1000 + rxg_below(&rng, 4000) : rxg_below(&rng, 80);
+                vlen[0][i] = rxg_generate(tr, &rng, want, val[0][i], CAP);
+                memcpy(val[1][i], val[0][i], vlen[0][i] + 1);
+                vlen[1][i] = rxg_mutate(&rng, val[1][i], vlen[0][i], CAP);
+            }
+            values += NV;
+            for (int m = 0; m < 2; m++) {
+                for (int i = 0; i < NV; i++) matches[m] += awsval__regex_match_nfa(re, val[m][i], vlen[m][i], sc[0]) == 1;
+                for (int k = 0; k < 5; k++) {
+                    double t0 = now();
+                    for (long r = 0; r < reps; r++)
+                        for (int i = 0; i < NV; i++) {
+                            sink += k ? awsval__regex_match(re, val[m][i], vlen[m][i], sc[k])
+                                      : awsval__regex_match_nfa(re, val[m][i], vlen[m][i], sc[k]);
+                            awsval__regex_scratch_new_check(sc[k]);
+                        }
+                    t[m][k] += now() - t0;
+                }
+            }
+            awsval__regex_free(re);
+        }
+    }
+    fclose(f);
+    for (int k = 0; k < 5; k++) awsval__regex_scratch_free(sc[k]);
+    printf("\nover the DFA budget, %d pattern-modes, %ld generated values each unchanged (%ld match) and mutated "
+           "(%ld match), %ld rounds, total ms:\n", pats, values, matches[0], matches[1], reps);
+    printf("  %-44s %10s %10s\n", "", "unchanged", "mutated");
+    printf("  %-44s %10.1f %10.1f\n", "NFA simulation alone", t[0][0] * 1e3, t[1][0] * 1e3);
+    for (int k = 1; k < 5; k++) {
+        char lab[64];
+        snprintf(lab, sizeof lab, "PCRE2 JIT (limit %u per byte), then the NFA", per_byte[k - 1]);
+        printf("  %-44s %10.1f %10.1f%s\n", lab, t[0][k] * 1e3, t[1][k] * 1e3, per_byte[k - 1] == 1 ? "  (as used)" : "");
+    }
 }
 
 int main(int argc, char **argv) {
@@ -203,15 +337,17 @@ int main(int argc, char **argv) {
         }
         awsval__regex_free(lin);
     }
+    over_budget(s, iters);
     awsval__regex_scratch_free(s);
+    over_budget_corpus(corpus, iters > 0 ? iters : 5);
 
-    int count, linear;
+    int count, linear, nfa;
     size_t bytes;
-    double t_before = compile_all(corpus, AWSVAL__RE_OPT_NO_LINEAR, &count, &linear, &bytes);
-    double t_after = compile_all(corpus, 0, &count, &linear, &bytes);
+    double t_before = compile_all(corpus, AWSVAL__RE_OPT_NO_LINEAR, &count, &linear, &nfa, &bytes);
+    double t_after = compile_all(corpus, 0, &count, &linear, &nfa, &bytes);
     if (t_before >= 0 && t_after >= 0)
-        printf("compile, full mode, %d patterns: PCRE2 only (JIT) %.3f s; with the linear engine %.3f s "
-               "(%d linear, the others JIT; DFAs hold %.1f MiB in all)\n",
-               count, t_before, t_after, linear, (double)bytes / 1048576.0);
+        printf("\ncompile, full mode, %d patterns: PCRE2 only (JIT) %.3f s; with the linear engine %.3f s "
+               "(%d DFA, %d NFA, the others PCRE2 JIT; DFAs and NFAs hold %.1f MiB in all)\n",
+               count, t_before, t_after, linear, nfa, (double)bytes / 1048576.0);
     return 0;
 }

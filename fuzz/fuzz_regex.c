@@ -48,7 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pcre2_set_match_limit(g_mctx_big, 1000000u);
     pcre2_set_depth_limit(g_mctx_big, 10000u);
     pcre2_set_heap_limit(g_mctx_big, 65536u);
-    awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB, 0};
+    awsval__regex_limits lim = {MATCH_LIMIT, DEPTH_LIMIT, HEAP_LIMIT_KIB, 0, 0};
     g_scratch = awsval__regex_scratch_create(NULL, &lim);
     FUZZ_ASSERT(g_scratch != NULL, "scratch");
     return 0;
@@ -171,8 +171,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (vav != V_LIMIT && vref != V_LIMIT)
             FUZZ_ASSERT(vav == vref, "awsval__regex_match %s, PCRE2 %s: /%s/ '%.*s'", vname(vav),
                         vname(vref), out, (int)slen, subj);
-        if (awsval__regex_engine(re, NULL) == AWSVAL__RE_ENGINE_LINEAR) {
+        int eng = awsval__regex_engine(re, NULL);
+        if (eng == AWSVAL__RE_ENGINE_LINEAR || eng == AWSVAL__RE_ENGINE_NFA) {
             FUZZ_ASSERT(va != AWSVAL__RE_LIMIT, "the linear engine returned LIMIT");
+            /* the NFA simulation alone, on the NFA of the same tree (which a pattern with a DFA
+             * may not have: an NFA over the simulation's budget can still make a small DFA) */
+            awsval__regex *rn = awsval__regex_compile_opts(pat, plen, mode, AWSVAL__RE_OPT_NFA, NULL, NULL, NULL, 0);
+            FUZZ_ASSERT(rn != NULL, "compile with AWSVAL__RE_OPT_NFA");
+            int rn_eng = awsval__regex_engine(rn, NULL);
+            FUZZ_ASSERT(rn_eng == AWSVAL__RE_ENGINE_NFA || eng == AWSVAL__RE_ENGINE_LINEAR,
+                        "no NFA for a pattern simulated by default");
+            if (rn_eng == AWSVAL__RE_ENGINE_NFA) {
+                int vn = awsval__regex_match_nfa(rn, subj, slen, g_scratch);
+                FUZZ_ASSERT(vn == va, "NFA simulation %d, awsval__regex_match %d: /%s/ '%.*s'", vn, va, out,
+                            (int)slen, subj);
+            }
+            awsval__regex_free(rn);
             const struct awsval__rx_tree *t = awsval__regex_tree(re);
             FUZZ_ASSERT(t != NULL, "linear engine without a tree");
             char tb[64];

@@ -1061,6 +1061,7 @@ static void settle(awsval_ctx *c)
     c->keys_cap = c->seen_cap = c->items_cap = c->bound_cap = 0;
     awsval__buf_free(&c->eq, &c->alc);
     awsval__buf_free(&c->hbuf, &c->alc);
+    awsval__regex_scratch_trim(c->rx);
 }
 
 awsval_code awsval__walk_end(awsval__walk *w)

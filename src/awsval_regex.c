@@ -1643,9 +1643,16 @@ struct awsval__regex {
     char *pcre2_src; /* NUL-terminated */
     size_t src_size;
     awsval__rx_tree *tree; /* NULL: not linear */
-    awsval__rx_dfa *dfa;   /* NULL: PCRE2 decides */
-    const char *why_not;   /* why dfa is NULL */
+    awsval__rx_dfa *dfa;   /* NULL: PCRE2 decides; else a DFA, or the NFA (see awsval__regex_match) */
+    int full_dfa;          /* dfa is a complete DFA */
+    const char *why_not;   /* why there is no complete DFA */
 };
+
+/* The match limit per byte of PCRE2's attempt before the NFA simulation (the default of
+ * awsval__regex_limits.nfa_pcre2_per_byte): measured on the AWS patterns over the DFA budget
+ * (docs/pattern-engine.md, `regex_bench`), 1 costs 3-5 times less than the NFA alone and 20
+ * times less than the usual 16, with which PCRE2 backtracks long before giving up. */
+#define NFA_PCRE2_PER_BYTE 1u
 
 /* The DFA fallback: values up to DFA_MAX_SUBJECT bytes, DFA_BUDGET bytes per request. Its time
  * is proportional to subject length times the pattern's states, so these bound the work. */
@@ -1655,12 +1662,13 @@ struct awsval__regex {
 
 struct awsval__regex_scratch {
     awsval_alc alc;
-    uint32_t match_limit, per_byte;
+    uint32_t match_limit, per_byte, nfa_per_byte;
     pcre2_general_context *gctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
     pcre2_jit_stack *jit_stack;
     size_t dfa_budget;            /* subject bytes the DFA fallback may still read this request */
+    awsval__rx_scratch nfa;       /* the NFA simulation's */
     int dfa_ws[DFA_WORKSPACE];    /* the DFA matcher's workspace */
 };
 
@@ -1693,7 +1701,40 @@ static void put_msg(char *errbuf, size_t errcap, const char *msg) {
  * the linear engine uses exactly PCRE2's Unicode data. The set runs over every code point in
  * ascending order, in chunks; each match of "X+" is a run of members, i.e. one range. */
 #define RESOLVE_CHUNK 16384u
-static int resolve_set(void *ctx, const char *text, size_t len, awsval__rx_rangevec *out) {
+
+/* PCRE2's general categories, tabulated at build time by tools/ucdgen.c (awsval_ucd_data.c):
+ * runs of code points and their category. */
+extern const char awsval__ucd_version[];
+extern const char awsval__ucd_names[][3];
+extern const uint32_t awsval__ucd_start[];
+extern const uint8_t awsval__ucd_gc[];
+extern const uint32_t awsval__ucd_runs, awsval__ucd_ncat;
+
+/* \p{X} / \P{X} for a general category X (one or two letters) from the table, when the PCRE2
+ * we run with has the Unicode version the table was made from. Returns 0 and appends the
+ * ranges, or 1 (no table, another property, another Unicode version). */
+static int resolve_gc(const char *text, size_t len, awsval__rx_rangevec *out) {
+    if (len < 5 || len > 6 || text[0] != '\\' || (text[1] != 'p' && text[1] != 'P') || text[2] != '{' ||
+        text[len - 1] != '}' || !awsval__ucd_runs || awsval__ucd_ncat > 32)
+        return 1;
+    size_t nl = len - 4;
+    const char *name = text + 3;
+    uint32_t mask = 0; /* categories in the set */
+    for (uint32_t c = 0; c < awsval__ucd_ncat; c++)
+        if (awsval__ucd_names[c][0] == name[0] && (nl == 1 || awsval__ucd_names[c][1] == name[1])) mask |= 1u << c;
+    if (!mask) return 1;
+    char v[64];
+    if (pcre2_config(PCRE2_CONFIG_UNICODE_VERSION, v) < 0 || strcmp(v, awsval__ucd_version) != 0) return 1;
+    int neg = text[1] == 'P';
+    for (uint32_t i = 0; i < awsval__ucd_runs; i++) {
+        uint32_t lo = awsval__ucd_start[i], hi = i + 1 < awsval__ucd_runs ? awsval__ucd_start[i + 1] - 1 : 0x10FFFFu;
+        if (((mask >> awsval__ucd_gc[i]) & 1) != (uint32_t)neg) awsval__rx_rangevec_push(out, lo, hi);
+    }
+    return 0;
+}
+
+static int resolve_set(void *ctx, const char *text, size_t len, int quick, awsval__rx_rangevec *out) {
+    if (quick) return resolve_gc(text, len, out);
     awsval__regex *re = ctx;
     awsval_alc *a = &re->alc;
     int rc = -1;
@@ -1841,15 +1882,19 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
                                   &re->tree, &why);
         if (pr < 0) goto nomem;
         if (pr == 0) {
-            pr = awsval__rx_dfa_build(re->tree, mode, &re->alc, NULL, &re->dfa, &why);
+            awsval__rx_budget budget;
+            memset(&budget, 0, sizeof budget);
+            budget.nfa_only = (copts & AWSVAL__RE_OPT_NFA) != 0;
+            pr = awsval__rx_dfa_build(re->tree, mode, &re->alc, &budget, &re->dfa, &why);
             if (pr < 0) goto nomem;
         }
-        re->why_not = re->dfa ? NULL : why;
+        re->full_dfa = re->dfa && awsval__rx_dfa_full(re->dfa);
+        re->why_not = re->full_dfa ? NULL : why;
     }
     /* JIT now, never lazily, so that the compiled pattern stays immutable. Any JIT failure
      * (unsupported platform, out of memory) leaves the interpreter, which is equivalent. With a
      * DFA, PCRE2 only serves awsval__regex_match_pcre2, and the interpreter does. */
-    if (!re->dfa) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+    if (!re->full_dfa) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
     return re;
 nomem:
     awsval__regex_free(re);
@@ -1878,6 +1923,7 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     if (!s) return NULL;
     memset(s, 0, sizeof *s);
     s->alc = a;
+    s->nfa.alc = a;
     s->gctx = pcre2_general_context_create(pcre_malloc, pcre_free, &s->alc);
     if (!s->gctx) goto fail;
     s->mctx = pcre2_match_context_create(s->gctx);
@@ -1889,6 +1935,8 @@ awsval__regex_scratch *awsval__regex_scratch_create(const awsval_alc *alc,
     s->match_limit = ml;
     s->dfa_budget = DFA_BUDGET;
     s->per_byte = limits && limits->match_limit_per_byte ? limits->match_limit_per_byte : 16u;
+    s->nfa_per_byte = limits && limits->nfa_pcre2_per_byte ? limits->nfa_pcre2_per_byte : NFA_PCRE2_PER_BYTE;
+    if (s->nfa_per_byte > s->per_byte) s->nfa_per_byte = s->per_byte;
     pcre2_set_depth_limit(s->mctx, dl);
     pcre2_set_heap_limit(s->mctx, hl);
     /* one pair: we only ask whether there is a match. Usable with any pattern. */
@@ -1917,6 +1965,7 @@ void awsval__regex_scratch_new_check(awsval__regex_scratch *s) {
 void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     if (!s) return;
     awsval_alc a = s->alc;
+    awsval__rx_scratch_release(&s->nfa);
     pcre2_jit_stack_free(s->jit_stack);
     pcre2_match_data_free(s->md);
     pcre2_match_context_free(s->mctx);
@@ -1924,9 +1973,18 @@ void awsval__regex_scratch_free(awsval__regex_scratch *s) {
     a.free(a.ctx, s);
 }
 
+size_t awsval__regex_scratch_bytes(const awsval__regex_scratch *s) { return s ? awsval__rx_scratch_bytes(&s->nfa) : 0; }
+
+void awsval__regex_scratch_trim(awsval__regex_scratch *s) {
+    if (s) awsval__rx_scratch_release(&s->nfa);
+}
+
+size_t awsval__regex_scratch_max_bytes(void) { return awsval__rx_scratch_max_bytes(); }
+
 int awsval__regex_engine(const awsval__regex *re, const char **why) {
-    if (why) *why = re && !re->dfa ? re->why_not : NULL;
-    return re && re->dfa ? AWSVAL__RE_ENGINE_LINEAR : AWSVAL__RE_ENGINE_PCRE2;
+    if (why) *why = re && !re->full_dfa ? re->why_not : NULL;
+    if (!re || !re->dfa) return AWSVAL__RE_ENGINE_PCRE2;
+    return re->full_dfa ? AWSVAL__RE_ENGINE_LINEAR : AWSVAL__RE_ENGINE_NFA;
 }
 
 const struct awsval__rx_tree *awsval__regex_tree(const awsval__regex *re) { return re ? re->tree : NULL; }
@@ -1937,23 +1995,40 @@ size_t awsval__regex_linear_bytes(const awsval__regex *re) {
     return b;
 }
 
+static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s);
+
+int awsval__regex_match_nfa(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
+    if (!re || !s || (!subj && len) || !re->dfa) return AWSVAL__RE_ERROR;
+    int r = awsval__rx_nfa_match(re->dfa, subj ? subj : "", len, &s->nfa);
+    return r < 0 ? AWSVAL__RE_ERROR : r ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+}
+
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
-    if (re->dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    if (re->full_dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    if (re->dfa) {
+        /* The NFA simulation decides whatever the value; PCRE2 JIT first, as it is much faster
+         * on most values, with a small limit (NFA_PCRE2_PER_BYTE), and the NFA when it gives up
+         * (measurements in docs/pattern-engine.md). */
+        int r = pcre2_first(re, subj, len, s);
+        if (r != AWSVAL__RE_LIMIT) return r;
+        return awsval__regex_match_nfa(re, subj, len, s);
+    }
     return awsval__regex_match_pcre2(re, subj, len, s);
 }
 
-int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
-                              awsval__regex_scratch *s) {
-    if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
+/* PCRE2 (JIT when compiled) under the scratch's limits; with fallback = 1, PCRE2's DFA matcher
+ * decides short values that hit a limit (see below). */
+static int pcre2_run(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s,
+                     int fallback, uint32_t per_byte) {
     PCRE2_SPTR sp = (PCRE2_SPTR)(subj ? subj : "");
     int rc;
     /* A limit per match alone lets many short values each burn it; scaled by the subject's
      * length, the total is linear in the input. Over every AWS pattern, a matching value never
      * needed more than 8.5 units per byte, and a short value that needs more still gets a
      * definite answer from the DFA fallback below. */
-    uint64_t scaled = (uint64_t)s->per_byte * ((uint64_t)len + 1);
+    uint64_t scaled = (uint64_t)per_byte * ((uint64_t)len + 1);
     pcre2_set_match_limit(s->mctx, scaled < s->match_limit ? (uint32_t)scaled : s->match_limit);
     /* The anchoring options were given at compile time, where JIT honours them. The JIT runs on
      * the scratch's stack (up to 1 MiB); deeper still fails with JIT_STACKLIMIT (= LIMIT). */
@@ -1962,7 +2037,7 @@ int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t 
     if (rc >= 0) return AWSVAL__RE_MATCH; /* 0 = ovector too small: still a match */
     int limit = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
                  rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
-    if (limit && len <= DFA_MAX_SUBJECT && len <= s->dfa_budget) {
+    if (limit && fallback && len <= DFA_MAX_SUBJECT && len <= s->dfa_budget) {
         s->dfa_budget -= len;
         rc = pcre2_dfa_match(re->code, sp, len, 0, PCRE2_NO_UTF_CHECK, s->md, s->mctx, s->dfa_ws,
                              DFA_WORKSPACE);
@@ -1981,4 +2056,14 @@ int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t 
     }
 }
 
-const awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re) { return re ? re->dfa : NULL; }
+static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
+    return pcre2_run(re, subj, len, s, 0, s->nfa_per_byte);
+}
+
+int awsval__regex_match_pcre2(const awsval__regex *re, const char *subj, size_t len,
+                              awsval__regex_scratch *s) {
+    if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
+    return pcre2_run(re, subj, len, s, 1, s->per_byte);
+}
+
+const awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re) { return re && re->full_dfa ? re->dfa : NULL; }

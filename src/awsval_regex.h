@@ -31,6 +31,9 @@ typedef struct awsval__regex_limits {
     /* The match limit of one match is at most this times (subject bytes + 1): the work on a
      * whole request is then linear in its size, whatever its values. Default 16. */
     uint32_t match_limit_per_byte;
+    /* For patterns with an NFA (AWSVAL__RE_ENGINE_NFA): the match limit per byte of PCRE2's
+     * attempt before the NFA simulation decides (at most match_limit_per_byte). Default 1. */
+    uint32_t nfa_pcre2_per_byte;
 } awsval__regex_limits;
 
 /* Translates a Java-dialect pattern into PCRE2 syntax with the same meaning.
@@ -77,13 +80,17 @@ int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
 /* ---- the linear-time engine (awsval_rx.h) ----------------------------------------------
  * awsval__regex_compile also parses the translated pattern into a syntax tree and builds a DFA
  * from it (awsval_rxparse.c, awsval_rxdfa.c). When it can, awsval__regex_match uses the DFA:
- * one pass, no backtracking, never AWSVAL__RE_LIMIT, same answers as PCRE2. Patterns the tree
- * cannot express, or whose DFA is over budget, keep PCRE2 (JIT). */
+ * one pass, no backtracking, never AWSVAL__RE_LIMIT, same answers as PCRE2. When the DFA is
+ * over budget, the NFA it would have been built from is kept and simulated (linear time too,
+ * slower per character) where PCRE2 JIT gives up. Patterns the tree cannot express keep
+ * PCRE2 (JIT). */
 #define AWSVAL__RE_ENGINE_PCRE2  0 /* PCRE2 JIT (or interpreter), with limits and DFA fallback */
 #define AWSVAL__RE_ENGINE_LINEAR 1 /* the DFA */
+#define AWSVAL__RE_ENGINE_NFA    2 /* PCRE2 JIT first, the NFA simulation where it hits a limit */
 
 /* Options of awsval__regex_compile_opts. */
 #define AWSVAL__RE_OPT_NO_LINEAR 1u /* PCRE2 only (as before the linear engine; for comparisons) */
+#define AWSVAL__RE_OPT_NFA       2u /* no DFA: the NFA for every linear pattern (tests, benches) */
 
 /* awsval__regex_compile with options; awsval__regex_compile(...) is opts = 0. */
 awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t mode, uint32_t opts,
@@ -91,11 +98,22 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
                                           size_t errcap);
 
 /* Which engine awsval__regex_match uses for re; *why (may be NULL) gets why it is not the
- * linear one: a constant string ("back-reference", "look-ahead", "too many DFA states", ...),
- * NULL when it is. */
+ * DFA: a constant string ("back-reference", "look-ahead", "too many DFA states", ...), NULL
+ * when it is. */
 int awsval__regex_engine(const awsval__regex *re, const char **why);
-/* The linear-time automaton of re, or NULL when PCRE2 decides. Lives as long as re. */
+/* The DFA of re, or NULL when there is none (PCRE2, or PCRE2 and the NFA, decide). Lives as long
+ * as re. */
 const struct awsval__rx_dfa *awsval__regex_dfa(const awsval__regex *re);
+
+/* The NFA simulation alone (re must have a tree: engine LINEAR or NFA; on a complete DFA it
+ * runs the DFA). For tests and comparisons. AWSVAL__RE_ERROR when its scratch cannot grow. */
+int awsval__regex_match_nfa(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s);
+
+/* Bytes the scratch's NFA simulation holds (grown to the largest NFA run), the most it can
+ * hold, and releasing them (the scratch stays usable). */
+size_t awsval__regex_scratch_bytes(const awsval__regex_scratch *s);
+size_t awsval__regex_scratch_max_bytes(void);
+void awsval__regex_scratch_trim(awsval__regex_scratch *s);
 
 /* Bytes held by the linear engine's DFA of re (0 without one): for budgets and reports. */
 size_t awsval__regex_linear_bytes(const awsval__regex *re);

@@ -49,7 +49,7 @@ awsval_ctx *awsval__ctx_create(const awsval_ctx_opts *opts, awsval_code *code, b
     c->opts = o;
     c->flags = o.flags;
     c->op = -1;
-    awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte};
+    awsval__regex_limits lim = {o.match_limit, o.depth_limit, o.heap_limit_kib, o.match_limit_per_byte, 0};
     c->rx = patterns ? awsval__regex_scratch_create(&c->alc, &lim) : NULL;
     c->path = awsval__calloc(&c->alc, (size_t)o.max_depth + 2, sizeof *c->path);
     c->recs = awsval__calloc(&c->alc, o.max_violations, sizeof *c->recs);
@@ -79,6 +79,7 @@ static void release(awsval_ctx *c, bool keep_result)
     c->keys_cap = c->seen_cap = c->items_cap = c->bound_cap = 0;
     awsval__buf_free(&c->eq, &c->alc);
     awsval__buf_free(&c->hbuf, &c->alc);
+    awsval__regex_scratch_trim(c->rx);
     if (keep_result) return;
     awsval__buf_free(&c->res, &c->alc);
     awsval__free(&c->alc, c->nodes);
@@ -106,7 +107,8 @@ void awsval_ctx_free(awsval_ctx *c)
 size_t awsval__ctx_scratch(const awsval_ctx *c)
 {
     return c->text.cap + c->keys_cap * sizeof *c->keys + c->seen_cap * sizeof *c->seen +
-           c->items_cap * sizeof *c->items + c->bound_cap * sizeof *c->bound + c->eq.cap + c->hbuf.cap;
+           c->items_cap * sizeof *c->items + c->bound_cap * sizeof *c->bound + c->eq.cap + c->hbuf.cap +
+           awsval__regex_scratch_bytes(c->rx);
 }
 
 size_t awsval_ctx_memory(const awsval_ctx *c)
@@ -134,8 +136,10 @@ size_t awsval_ctx_max_memory(const awsval_ctx_opts *opts, size_t input_len)
     total += awsval__track_cost(d * sizeof(awsval__seg)) + awsval__track_cost(v * sizeof(awsval__rec)) +
              awsval__track_cost(v * sizeof(awsval__pub)) + awsval__track_cost((v + 1) * sizeof(awsval__group)) +
              awsval__track_cost(v * sizeof(uint32_t));
-    /* PCRE2's match data and heap frames (its JIT stack is mapped by PCRE2 itself) */
+    /* PCRE2's match data and heap frames (its JIT stack is mapped by PCRE2 itself); the NFA
+     * simulation's arrays (at most awsval__regex_scratch_max_bytes, in 16 blocks at most) */
     total += ((size_t)(o.heap_limit_kib ? o.heap_limit_kib : 1024) << 10) + (64u << 10);
+    total += awsval__track_cost(awsval__regex_scratch_max_bytes()) + 16 * awsval__track_cost(0);
     /* scratch: unescaped text (at most the input), keys (one per 4 bytes: "":0,), seen
      * bitsets (a structure per 2 bytes: {} then one member needs more), uniqueItems items and
      * canonical forms, HTTP binding (decoded text and entries, one per byte at most) */

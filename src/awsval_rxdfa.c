@@ -1,7 +1,11 @@
-/* Linear-time matching: syntax tree -> Thompson NFA -> DFA over code-point classes.
+/* Linear-time matching: syntax tree -> Thompson NFA -> DFA over code-point classes, or the NFA
+ * simulated when its DFA is over budget.
  *
  * The whole DFA is built at compile time by subset construction, within a budget (states,
- * unrolled NFA size, bytes, construction work); over budget the caller keeps PCRE2. The
+ * unrolled NFA size, bytes, construction work). Over the budget of states, bytes or work, the
+ * NFA itself is kept (up to AWSVAL__RX_NFA_KEEP states) for awsval__rx_nfa_match, which does
+ * the subset construction on the fly for one value (see "NFA simulation" below); over the NFA's
+ * own budget the caller keeps PCRE2. The
  * finished DFA is immutable: a transition table of uint32 entries (target state times the
  * number of classes, so a step is one load), a 128-entry class table for ASCII and a sorted
  * interval table for the other code points. Matching decodes UTF-8 once and does one table
@@ -30,7 +34,8 @@
 #define DEF_MAX_NFA 200000u
 #define DEF_MAX_BYTES ((size_t)2 << 20)
 #define MAX_CLASSES 4096u
-#define MAX_WORK 4000000u /* threads visited by closures during construction */
+#define MAX_WORK 1500000u /* threads visited by closures during construction (the most any AWS pattern
+                             * with a DFA needs is about 1.0M) */
 
 typedef awsval__rx_node node;
 typedef awsval__rx_range range;
@@ -44,9 +49,20 @@ enum { N_CONS, N_SPLIT, N_ASSERT, N_EPS, N_MATCH };
 typedef struct nstate {
     uint8_t op;
     uint8_t assert;
+    uint16_t blk; /* N_CONS in a region (see region): its block */
     uint32_t set; /* N_CONS: index into the set list */
     uint32_t out, out2;
 } nstate;
+
+/* The optional copies of an unrolled counted repeat X{m,n} (n - m >= 2): n - m blocks of the
+ * same size from `first` on, each X's states then its SPLIT (enter the copy, or leave the
+ * repeat). Built last copy first, so block i leaves i more optional copies after its own: a
+ * thread at offset o of block i can match everything the thread at offset o of block j < i
+ * can (X_o X{0,j} R is within X_o X{0,i} R). The NFA simulation keeps, of the threads at one
+ * offset, only the one in the highest block (see prune). */
+typedef struct region {
+    uint32_t first, size, copies;
+} region;
 
 typedef struct builder {
     const awsval__rx_tree *t;
@@ -61,6 +77,9 @@ typedef struct builder {
     const char *why;
     int uses_wordb, uses_eol;
     int search;
+    int dfa_over; /* over budget in the subset construction (the NFA is fine) */
+    region *reg;  /* outermost regions of optional copies */
+    uint32_t nreg, regcap;
 } builder;
 
 static void *b_grow(builder *b, void *arr, uint32_t *cap, uint32_t need, size_t elt) {
@@ -105,6 +124,35 @@ static uint32_t set_index(builder *b, const range *r, uint32_t n) {
     b->set_r[b->nsets] = r;
     b->set_n[b->nsets] = n;
     return b->nsets++;
+}
+
+/* Records the optional copies built from state `first` on (see region), after checking that
+ * the blocks are alike; drops the regions nested in it (they were recorded before it, and
+ * every state since `first` is inside it). */
+static void add_region(builder *b, uint32_t first, uint32_t copies) {
+    uint32_t total = b->nn - first;
+    if (total % copies) return;
+    uint32_t size = total / copies;
+    for (uint32_t i = 1; i < copies; i++) {
+        for (uint32_t o = 0; o < size; o++) {
+            const nstate *x = &b->ns[first + o], *y = &b->ns[first + i * size + o];
+            if (x->op != y->op || x->assert != y->assert || (x->op == N_CONS && x->set != y->set)) return;
+            /* an edge inside a block has the same offset in every block */
+            uint32_t xs[2] = {x->out, x->out2}, ys[2] = {y->out, y->out2};
+            for (int e = 0; e < 2; e++) {
+                int xin = xs[e] >= first && xs[e] < first + size, yin = ys[e] >= first + i * size && ys[e] < first + (i + 1) * size;
+                if (xin != yin || (xin && xs[e] - first != ys[e] - first - i * size)) return;
+            }
+        }
+    }
+    while (b->nreg && b->reg[b->nreg - 1].first >= first) b->nreg--;
+    region *v = b_grow(b, b->reg, &b->regcap, b->nreg + 1, sizeof *v);
+    if (!v) return;
+    b->reg = v;
+    b->reg[b->nreg].first = first;
+    b->reg[b->nreg].size = size;
+    b->reg[b->nreg].copies = copies;
+    b->nreg++;
 }
 
 /* Builds node n with continuation `out`; returns its entry state (0 only on failure, as state
@@ -165,6 +213,7 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth, i
             cur = loop;
         } else {
             cur = out;
+            uint32_t first = b->nn;
             for (uint32_t k = max - n->min; k > 0; k--) {
                 uint32_t body = build(b, kid, cur, depth + 1, 0);
                 uint32_t s = nfa_new(b, N_SPLIT, body);
@@ -172,6 +221,7 @@ static uint32_t build(builder *b, const node *n, uint32_t out, unsigned depth, i
                 b->ns[s].out2 = out;
                 cur = s;
             }
+            if (max - n->min >= 2) add_region(b, first, max - n->min);
         }
         for (uint32_t k = 0; k < n->min; k++) {
             cur = build(b, kid, cur, depth + 1, lead && k + 1 == n->min);
@@ -241,8 +291,16 @@ struct awsval__rx_dfa {
     awsval_alc alc;
     uint32_t nstates, ncls;
     uint32_t start;          /* premultiplied */
-    uint32_t *trans;         /* nstates * ncls, entries premultiplied */
+    uint32_t *trans;         /* nstates * ncls, entries premultiplied; NULL: an NFA */
     uint8_t *acc;            /* per state: 1 = accepts at the end of the value */
+    /* an NFA (trans == NULL): its states, entry, the classes of each set, class properties */
+    nstate *nfa;
+    uint32_t nn, entry;
+    uint64_t *set_bits;      /* (sets + 1) * words */
+    uint32_t words;
+    uint8_t *prop;           /* per class: P_* */
+    uint32_t *slot;          /* per NFA state: 1 + its pruning slot (N_CONS in a region), or 0 */
+    uint32_t nslots;
     uint16_t ascii[128];     /* class of each ASCII code point */
     uint32_t nint;           /* intervals of code points >= 0x80 */
     uint32_t *int_lo;
@@ -286,7 +344,8 @@ static int cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Adds the closure of threads `in` (n of them) under the context to c->out (sorted, unique).
+/* Adds the closure of threads `in` (n of them) under the context to c->out (unique, in no
+ * particular order: a state is a set, compared through the marks of this closure, see intern).
  * Context: at_start, and the properties of the previous character. */
 static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsigned prev) {
     builder *b = c->b;
@@ -297,17 +356,21 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
         c->gen = 1;
     }
     uint32_t sp = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t *v = b_grow(b, c->stk, &c->stkcap, sp + 1, sizeof *v);
+    if (n > c->stkcap) {
+        uint32_t *v = b_grow(b, c->stk, &c->stkcap, n, sizeof *v);
         if (!v) return -1;
         c->stk = v;
-        c->stk[sp++] = in[i];
     }
+    for (uint32_t i = 0; i < n; i++) c->stk[sp++] = in[i];
     while (sp) {
         uint32_t th = c->stk[--sp];
         if (c->mark[th] == c->gen) continue;
         c->mark[th] = c->gen;
-        if (++c->work > MAX_WORK) { b->over = 1; b->why = "DFA construction too long"; return -1; }
+        if (++c->work > MAX_WORK) {
+            b->over = b->dfa_over = 1;
+            b->why = "DFA construction too long";
+            return -1;
+        }
         uint32_t q = th / NTAGS, tg = th % NTAGS;
         const nstate *s = &b->ns[q];
         uint32_t next[2];
@@ -315,9 +378,11 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
         switch (s->op) {
         case N_CONS:
         case N_MATCH: {
-            uint32_t *v = b_grow(b, c->out, &c->outcap, c->nout + 1, sizeof *v);
-            if (!v) return -1;
-            c->out = v;
+            if (c->nout == c->outcap) {
+                uint32_t *v = b_grow(b, c->out, &c->outcap, c->nout + 1, sizeof *v);
+                if (!v) return -1;
+                c->out = v;
+            }
             c->out[c->nout++] = th;
             break;
         }
@@ -341,24 +406,25 @@ static int closure(cons *c, const uint32_t *in, uint32_t n, int at_start, unsign
             break;
         }
         }
-        for (unsigned k = 0; k < nn; k++) {
-            if (c->mark[next[k]] == c->gen) continue;
-            uint32_t *v = b_grow(b, c->stk, &c->stkcap, sp + 1, sizeof *v);
+        if (sp + 2 > c->stkcap) {
+            uint32_t *v = b_grow(b, c->stk, &c->stkcap, sp + 2, sizeof *v);
             if (!v) return -1;
             c->stk = v;
-            c->stk[sp++] = next[k];
         }
+        for (unsigned k = 0; k < nn; k++)
+            if (c->mark[next[k]] != c->gen) c->stk[sp++] = next[k];
     }
-    qsort(c->out, c->nout, sizeof *c->out, cmp_u32);
     return 0;
 }
 
+/* A hash of a set of threads, whatever their order. */
 static uint32_t hash_list(const uint32_t *v, uint32_t n) {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    uint64_t h = 0x9E3779B97F4A7C15ull * (n + 1);
     for (uint32_t i = 0; i < n; i++) {
-        h ^= v[i];
-        h *= 0xFF51AFD7ED558CCDull;
-        h ^= h >> 29;
+        uint64_t x = v[i] * 0xFF51AFD7ED558CCDull;
+        x ^= x >> 29;
+        x *= 0xC4CEB9FE1A85EC53ull;
+        h += x ^ (x >> 32);
     }
     return (uint32_t)(h ^ (h >> 32));
 }
@@ -394,13 +460,21 @@ static uint32_t intern(cons *c, int *is_new) {
     uint32_t k = h & (c->hcap - 1);
     while (c->hash[k]) {
         uint32_t i = c->hash[k] - 1;
-        if (c->st_len[i] == c->nout && memcmp(c->pool + c->st_off[i], c->out, c->nout * sizeof *c->out) == 0)
-            return i;
+        if (c->st_len[i] == c->nout) { /* the same set: each of its threads is in this closure */
+            const uint32_t *v = c->pool + c->st_off[i];
+            uint32_t j = 0;
+            while (j < c->nout && c->mark[v[j]] == c->gen) j++;
+            if (j == c->nout) return i;
+        }
         k = (k + 1) & (c->hcap - 1);
     }
-    if (c->nst >= c->max_states) { b->over = 1; b->why = "too many DFA states"; return UINT32_MAX; }
+    if (c->nst >= c->max_states) {
+        b->over = b->dfa_over = 1;
+        b->why = "too many DFA states";
+        return UINT32_MAX;
+    }
     if ((size_t)(c->nst + 1) * c->ncls * sizeof(uint32_t) > c->max_bytes) {
-        b->over = 1;
+        b->over = b->dfa_over = 1;
         b->why = "DFA too large";
         return UINT32_MAX;
     }
@@ -590,6 +664,29 @@ static int make_classes(builder *b, classes *k, int extra) {
 /* Build                                                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The matcher's class tables: ASCII directly, then intervals from 0x80 on (adjacent ones of the
+ * same class merged). */
+static int class_tables(awsval__rx_dfa *d, const classes *k) {
+    const awsval_alc *alc = &d->alc;
+    for (uint32_t cp = 0; cp < 128; cp++) d->ascii[cp] = (uint16_t)k->cls[find_int(k, cp)];
+    uint32_t first = find_int(k, 0x80), n = 0;
+    for (uint32_t j = first; j < k->nint; j++)
+        if (j == first || k->cls[j] != k->cls[j - 1]) n++;
+    d->int_lo = alc->malloc(alc->ctx, n * sizeof *d->int_lo);
+    d->int_cls = alc->malloc(alc->ctx, n * sizeof *d->int_cls);
+    if (!d->int_lo || !d->int_cls) return -1;
+    n = 0;
+    for (uint32_t j = first; j < k->nint; j++) {
+        if (j == first || k->cls[j] != k->cls[j - 1]) {
+            d->int_lo[n] = j == first ? 0x80 : k->lo[j];
+            d->int_cls[n] = (uint16_t)k->cls[j];
+            n++;
+        }
+    }
+    d->nint = n;
+    return 0;
+}
+
 int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_alc *alc,
                          const awsval__rx_budget *budget, awsval__rx_dfa **out, const char **why) {
     *out = NULL;
@@ -624,6 +721,7 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         entry = sp;
     }
     if (make_classes(&b, &k, b.uses_wordb || b.uses_eol)) goto done;
+    if (budget && budget->nfa_only) goto nfa;
     c.ncls = k.ncls;
     c.cls_prop = k.prop;
     c.set_bits = k.set_bits;
@@ -647,68 +745,115 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         c.nst = 2;
     }
     uint32_t th0 = entry * NTAGS + TAG(D_ANY, B_ANY);
-    if (closure(&c, &th0, 1, 1, 0)) goto done;
+    if (closure(&c, &th0, 1, 1, 0)) goto no_dfa;
     int is_new;
     uint32_t start = intern(&c, &is_new);
-    if (start == UINT32_MAX) goto done;
+    if (start == UINT32_MAX) goto no_dfa;
 
-    uint32_t *step = NULL, stepcap = 0, *prev_step = NULL, prevcap = 0, prev_ns = 0;
-    unsigned prev_pr = 0;
+    /* Row by row: the threads each class moves a state's threads to (all classes' lists one after
+     * another in `rows`), then a closure per distinct list (and, when assertions look at it, per
+     * kind of character): classes that move the same threads go to the same state. */
     int ctx_matters = b.uses_wordb || b.uses_eol;
-    for (uint32_t s = 2; s < c.nst; s++) {
-        /* the row of state s */
+    uint32_t *rows = NULL, rowscap = 0, roffcap = 0, *roff = NULL, *rend = NULL, rendcap = 0;
+    uint32_t hc = 1, *memo = NULL, memocap = 0, stamp = 0; /* memo: (stamp, class) per slot */
+    uint32_t *scl = NULL, *scl_off = NULL, sclcap = 0, scloffcap = 0; /* the classes of each set */
+    while (hc < 2 * c.ncls) hc *= 2;
+    roff = b_grow(&b, roff, &roffcap, c.ncls + 1, sizeof *roff);
+    rend = b_grow(&b, rend, &rendcap, c.ncls, sizeof *rend);
+    memo = b_grow(&b, memo, &memocap, 2 * hc, sizeof *memo);
+    if (memo) memset(memo, 0, (size_t)2 * hc * sizeof *memo);
+    scl_off = b_grow(&b, scl_off, &scloffcap, anyset + 2, sizeof *scl_off);
+    if (scl_off) {
+        uint32_t n = 0;
+        for (uint32_t st = 0; st <= anyset && !b.oom; st++) {
+            scl_off[st] = n;
+            for (uint32_t cl = 0; cl < c.ncls; cl++) {
+                if (!(c.set_bits[(size_t)st * c.words + cl / 64] >> (cl % 64) & 1)) continue;
+                uint32_t *v = n < sclcap ? scl : b_grow(&b, scl, &sclcap, n + 1, sizeof *v);
+                if (!v) break;
+                scl = v;
+                scl[n++] = cl;
+            }
+        }
+        scl_off[anyset + 1] = n;
+    }
+    for (uint32_t s = 2; s < c.nst && roff && rend && memo && scl_off && !b.oom; s++) {
         uint32_t need = (s + 1) * c.ncls;
         uint32_t *tv = b_grow(&b, c.trans, &c.transcap, need, sizeof *tv);
         if (!tv) break;
         c.trans = tv;
-        uint32_t off = c.st_off[s], len = c.st_len[s];
+        uint32_t off = c.st_off[s], len = c.st_len[s], total = 0;
+        /* the size of each class's list, then the lists (a counting sort of the moves by class) */
+        memset(roff, 0, (size_t)(c.ncls + 1) * sizeof *roff);
+        for (uint32_t i = 0; i < len; i++) {
+            uint32_t th = c.pool[off + i];
+            const nstate *q = &b.ns[th / NTAGS];
+            uint32_t st = q->op == N_CONS ? q->set : q->op == N_MATCH && mode == AWSVAL__RE_SEARCH ? anyset : UINT32_MAX;
+            if (st == UINT32_MAX) continue;
+            for (uint32_t j = scl_off[st]; j < scl_off[st + 1]; j++) roff[scl[j] + 1]++;
+        }
         for (uint32_t cl = 0; cl < c.ncls; cl++) {
-            unsigned pr = c.cls_prop[cl];
-            uint32_t ns = 0;
-            for (uint32_t i = 0; i < len; i++) {
-                uint32_t th = c.pool[off + i];
-                const nstate *q = &b.ns[th / NTAGS];
-                uint32_t nq;
-                if (q->op == N_CONS) {
-                    if (!(c.set_bits[(size_t)q->set * c.words + cl / 64] >> (cl % 64) & 1)) continue;
-                    nq = q->out;
-                } else if (q->op == N_MATCH && mode == AWSVAL__RE_SEARCH) {
-                    nq = th / NTAGS;
-                } else {
-                    continue;
-                }
-                unsigned tg = tag_step(th % NTAGS, pr);
-                if (tg == DEAD) continue;
-                uint32_t *sv = b_grow(&b, step, &stepcap, ns + 1, sizeof *sv);
-                if (!sv) break;
-                step = sv;
-                step[ns++] = nq * NTAGS + tg;
-            }
-            if (b.oom) break;
-            /* the same threads after the same kind of character: the same target */
-            if (cl > 0 && ns == prev_ns && (!ctx_matters || pr == prev_pr) &&
-                (ns == 0 || memcmp(step, prev_step, ns * sizeof *step) == 0)) {
-                c.trans[(size_t)s * c.ncls + cl] = c.trans[(size_t)s * c.ncls + cl - 1];
+            roff[cl + 1] += roff[cl];
+            rend[cl] = roff[cl];
+        }
+        total = roff[c.ncls];
+        if (total > rowscap || !rows) { /* at least one entry: never arithmetic on NULL */
+            uint32_t *rv = b_grow(&b, rows, &rowscap, total ? total : 1, sizeof *rv);
+            if (!rv) break;
+            rows = rv;
+        }
+        for (uint32_t i = 0; i < len; i++) {
+            uint32_t th = c.pool[off + i];
+            const nstate *q = &b.ns[th / NTAGS];
+            uint32_t st, nq;
+            if (q->op == N_CONS) {
+                st = q->set;
+                nq = q->out;
+            } else if (q->op == N_MATCH && mode == AWSVAL__RE_SEARCH) {
+                st = anyset;
+                nq = th / NTAGS;
+            } else {
                 continue;
             }
-            {
-                uint32_t *pv = b_grow(&b, prev_step, &prevcap, ns + 1, sizeof *pv);
-                if (!pv) break;
-                prev_step = pv;
-                if (ns) memcpy(prev_step, step, ns * sizeof *step);
-                prev_ns = ns;
-                prev_pr = pr;
+            unsigned tg0 = th % NTAGS;
+            for (uint32_t j = scl_off[st]; j < scl_off[st + 1]; j++) {
+                uint32_t cl = scl[j];
+                unsigned tg = tg0 ? tag_step(tg0, c.cls_prop[cl]) : 0;
+                if (tg != DEAD) rows[rend[cl]++] = nq * NTAGS + tg;
             }
-            if (closure(&c, step, ns, 0, pr)) break;
-            uint32_t tgt = intern(&c, &is_new);
-            if (tgt == UINT32_MAX) break;
-            c.trans[(size_t)s * c.ncls + cl] = tgt * c.ncls;
+        }
+        if (++stamp == 0) { memset(memo, 0, (size_t)2 * hc * sizeof *memo); stamp = 1; }
+        for (uint32_t cl = 0; cl < c.ncls; cl++) {
+            unsigned pr = c.cls_prop[cl];
+            const uint32_t *lst = rows + roff[cl];
+            uint32_t ns = rend[cl] - roff[cl];
+            uint32_t h = hash_list(lst, ns) ^ (ctx_matters ? pr * 0x9E3779B1u : 0), slot = h & (hc - 1), tgt = UINT32_MAX;
+            for (;;) {
+                if (memo[2 * slot] != stamp) break;
+                uint32_t o = memo[2 * slot + 1];
+                if (rend[o] - roff[o] == ns && (!ctx_matters || c.cls_prop[o] == pr) &&
+                    (ns == 0 || memcmp(rows + roff[o], lst, ns * sizeof *lst) == 0)) {
+                    tgt = c.trans[(size_t)s * c.ncls + o];
+                    break;
+                }
+                slot = (slot + 1) & (hc - 1);
+            }
+            if (tgt == UINT32_MAX) {
+                if (closure(&c, lst, ns, 0, pr)) break;
+                uint32_t t2 = intern(&c, &is_new);
+                if (t2 == UINT32_MAX) break;
+                tgt = t2 * c.ncls;
+                memo[2 * slot] = stamp;
+                memo[2 * slot + 1] = cl;
+            }
+            c.trans[(size_t)s * c.ncls + cl] = tgt;
         }
         if (b.oom || b.over) break;
     }
-    if (step) alc->free(alc->ctx, step);
-    if (prev_step) alc->free(alc->ctx, prev_step);
-    if (b.oom || b.over) goto done;
+    void *tmp[] = {rows, roff, rend, memo, scl, scl_off};
+    for (size_t i = 0; i < sizeof tmp / sizeof *tmp; i++)
+        if (tmp[i]) alc->free(alc->ctx, tmp[i]);
+    if (b.oom || b.over) goto no_dfa;
 
     /* finish: rows of the two sinks, acceptance, the class tables */
     d = alc->malloc(alc->ctx, sizeof *d);
@@ -738,30 +883,62 @@ int awsval__rx_dfa_build(const awsval__rx_tree *t, uint32_t mode, const awsval_a
         }
         d->acc[s] = acc;
     }
-    for (uint32_t cp = 0; cp < 128; cp++) d->ascii[cp] = (uint16_t)k.cls[find_int(&k, cp)];
-    /* intervals from 0x80 on, adjacent ones of the same class merged */
-    {
-        uint32_t first = find_int(&k, 0x80), n = 0;
-        for (uint32_t j = first; j < k.nint; j++)
-            if (j == first || k.cls[j] != k.cls[j - 1]) n++;
-        d->int_lo = alc->malloc(alc->ctx, n * sizeof *d->int_lo);
-        d->int_cls = alc->malloc(alc->ctx, n * sizeof *d->int_cls);
-        if (!d->int_lo || !d->int_cls) { b.oom = 1; goto done; }
-        n = 0;
-        for (uint32_t j = first; j < k.nint; j++) {
-            if (j == first || k.cls[j] != k.cls[j - 1]) {
-                d->int_lo[n] = j == first ? 0x80 : k.lo[j];
-                d->int_cls[n] = (uint16_t)k.cls[j];
-                n++;
-            }
-        }
-        d->nint = n;
-    }
+    if (class_tables(d, &k)) { b.oom = 1; goto done; }
     d->bytes = sizeof *d + tb + c.nst + (size_t)d->nint * (sizeof *d->int_lo + sizeof *d->int_cls);
+    rc = 0;
+    goto done;
+
+no_dfa:
+    /* Over the DFA's budget (not the NFA's): keep the NFA for simulation if it is small enough. */
+    if (b.oom || !b.dfa_over) goto done;
+nfa:
+    if (b.nn > AWSVAL__RX_NFA_KEEP) { /* its simulation's scratch would be over its bound */
+        if (!b.over) b.why = "NFA too large to simulate";
+        b.over = 1;
+        goto done;
+    }
+    b.over = 0;
+    d = alc->malloc(alc->ctx, sizeof *d);
+    if (!d) { b.oom = 1; goto done; }
+    memset(d, 0, sizeof *d);
+    d->alc = *alc;
+    d->ncls = k.ncls;
+    d->mode = mode;
+    d->entry = entry;
+    d->nn = b.nn;
+    d->words = k.words;
+    /* the NFA's arrays move into d (shrunk to size) */
+    d->nfa = alc->malloc(alc->ctx, (size_t)b.nn * sizeof *d->nfa);
+    if (!d->nfa) { b.oom = 1; goto done; }
+    memcpy(d->nfa, b.ns, (size_t)b.nn * sizeof *d->nfa);
+    d->set_bits = k.set_bits;
+    k.set_bits = NULL;
+    d->prop = k.prop;
+    k.prop = NULL;
+    if (class_tables(d, &k)) { b.oom = 1; goto done; }
+    if (b.nreg) {
+        d->slot = alc->malloc(alc->ctx, (size_t)b.nn * sizeof *d->slot);
+        if (!d->slot) { b.oom = 1; goto done; }
+        memset(d->slot, 0, (size_t)b.nn * sizeof *d->slot);
+        for (uint32_t r = 0; r < b.nreg; r++) {
+            const region *g = &b.reg[r];
+            for (uint32_t i = 0; i < g->copies; i++)
+                for (uint32_t o = 0; o < g->size; o++) {
+                    uint32_t q = g->first + i * g->size + o;
+                    if (d->nfa[q].op != N_CONS) continue;
+                    d->nfa[q].blk = (uint16_t)i;
+                    d->slot[q] = d->nslots + o + 1;
+                }
+            d->nslots += g->size;
+        }
+    }
+    d->bytes = sizeof *d + (d->slot ? (size_t)b.nn * sizeof *d->slot : 0) + (size_t)b.nn * sizeof *d->nfa + ((size_t)b.nsets + 1) * k.words * sizeof *d->set_bits +
+               k.ncls + (size_t)d->nint * (sizeof *d->int_lo + sizeof *d->int_cls);
     rc = 0;
 done:
     if (rc == 0) {
         *out = d;
+        if (why && !d->trans) *why = b.why ? b.why : "NFA only";
     } else {
         if (d) awsval__rx_dfa_free(d);
         if (b.oom) rc = -1;
@@ -775,6 +952,7 @@ done:
     if (b.ns) alc->free(alc->ctx, b.ns);
     if (b.set_r) alc->free(alc->ctx, (void *)b.set_r);
     if (b.set_n) alc->free(alc->ctx, b.set_n);
+    if (b.reg) alc->free(alc->ctx, b.reg);
     return rc;
 }
 
@@ -783,10 +961,18 @@ void awsval__rx_dfa_free(awsval__rx_dfa *d) {
     awsval_alc a = d->alc;
     if (d->trans) a.free(a.ctx, d->trans);
     if (d->acc) a.free(a.ctx, d->acc);
+    if (d->nfa) a.free(a.ctx, d->nfa);
+    if (d->set_bits) a.free(a.ctx, d->set_bits);
+    if (d->prop) a.free(a.ctx, d->prop);
+    if (d->slot) a.free(a.ctx, d->slot);
     if (d->int_lo) a.free(a.ctx, d->int_lo);
     if (d->int_cls) a.free(a.ctx, d->int_cls);
     a.free(a.ctx, d);
 }
+
+int awsval__rx_dfa_full(const awsval__rx_dfa *d) { return d->trans != NULL; }
+
+uint32_t awsval__rx_nfa_states(const awsval__rx_dfa *d) { return d->trans ? 0 : d->nn; }
 
 void awsval__rx_dfa_stats(const awsval__rx_dfa *d, uint32_t *states, uint32_t *classes_,
                           size_t *bytes) {
@@ -905,4 +1091,269 @@ int awsval__rx_dfa_first_gaps(const awsval__rx_dfa *d, uint32_t *lo, uint32_t *h
         n++;
     }
     return n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* NFA simulation                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A thread is (NFA state, tag) as in the DFA's construction; the threads of one step are kept
+ * per state, as a mask of tags (bit t = tag t), so every array is sized by the NFA's states.
+ * A step moves the consuming states of the current list over the code point, then follows
+ * epsilon moves and assertions (the closure) from there, with the same rules as the closure of
+ * the subset construction: the set after each code point is the DFA state the DFA would be in,
+ * computed on the fly. */
+
+#define SCRATCH_PER_STATE (sizeof(uint32_t) * 6 + sizeof(uint16_t) * 5)
+
+static void scratch_free_arrays(awsval__rx_scratch *sc) {
+    const awsval_alc *a = &sc->alc;
+    void *ptrs[] = {sc->stamp, sc->seen, sc->pend, sc->stack, sc->list[0], sc->list[1], sc->mask[0], sc->mask[1],
+                    sc->slot_stamp, sc->slot_best, sc->slot_mask};
+    for (size_t i = 0; i < sizeof ptrs / sizeof *ptrs; i++)
+        if (ptrs[i]) a->free(a->ctx, ptrs[i]);
+    sc->stamp = sc->stack = sc->list[0] = sc->list[1] = sc->slot_stamp = sc->slot_best = NULL;
+    sc->seen = sc->pend = sc->mask[0] = sc->mask[1] = sc->slot_mask = NULL;
+    sc->cap = 0;
+    sc->gen = 0;
+}
+
+void awsval__rx_scratch_release(awsval__rx_scratch *sc) {
+    if (sc && sc->cap) scratch_free_arrays(sc);
+}
+
+size_t awsval__rx_scratch_bytes(const awsval__rx_scratch *sc) {
+    return sc ? (size_t)sc->cap * SCRATCH_PER_STATE : 0;
+}
+
+size_t awsval__rx_scratch_max_bytes(void) { return (size_t)AWSVAL__RX_NFA_KEEP * SCRATCH_PER_STATE; }
+
+/* Makes room for an NFA of n states (contents are not kept: called between matches). */
+static int scratch_reserve(awsval__rx_scratch *sc, uint32_t n) {
+    if (n <= sc->cap) return 0;
+    uint32_t cap = sc->cap ? sc->cap : 256;
+    while (cap < n) cap *= 2;
+    if (cap > AWSVAL__RX_NFA_KEEP && n <= AWSVAL__RX_NFA_KEEP) cap = AWSVAL__RX_NFA_KEEP;
+    scratch_free_arrays(sc);
+    const awsval_alc *a = &sc->alc;
+    sc->stamp = a->malloc(a->ctx, (size_t)cap * sizeof *sc->stamp);
+    sc->stack = a->malloc(a->ctx, (size_t)cap * sizeof *sc->stack);
+    sc->list[0] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->list[0]);
+    sc->list[1] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->list[1]);
+    sc->seen = a->malloc(a->ctx, (size_t)cap * sizeof *sc->seen);
+    sc->pend = a->malloc(a->ctx, (size_t)cap * sizeof *sc->pend);
+    sc->mask[0] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->mask[0]);
+    sc->mask[1] = a->malloc(a->ctx, (size_t)cap * sizeof *sc->mask[1]);
+    sc->slot_stamp = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_stamp);
+    sc->slot_best = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_best);
+    sc->slot_mask = a->malloc(a->ctx, (size_t)cap * sizeof *sc->slot_mask);
+    if (!sc->stamp || !sc->stack || !sc->list[0] || !sc->list[1] || !sc->seen || !sc->pend || !sc->mask[0] ||
+        !sc->mask[1] || !sc->slot_stamp || !sc->slot_best || !sc->slot_mask) {
+        scratch_free_arrays(sc);
+        return -1;
+    }
+    memset(sc->stamp, 0, (size_t)cap * sizeof *sc->stamp);
+    memset(sc->slot_stamp, 0, (size_t)cap * sizeof *sc->slot_stamp);
+    sc->cap = cap;
+    sc->gen = 0;
+    return 0;
+}
+
+static void next_gen(awsval__rx_scratch *sc) {
+    if (++sc->gen == 0) { /* wrapped: reset stamps */
+        memset(sc->stamp, 0, (size_t)sc->cap * sizeof *sc->stamp);
+        memset(sc->slot_stamp, 0, (size_t)sc->cap * sizeof *sc->slot_stamp);
+        sc->gen = 1;
+    }
+}
+
+/* Drops the threads of the list that another thread of it covers (see region): of the states at
+ * one offset of a region's blocks, the one in the highest block stays, with its tags; the others
+ * go when their tags are among its. Returns the new length. */
+static uint32_t prune(const awsval__rx_dfa *d, awsval__rx_scratch *sc, uint32_t *list, uint16_t *mask,
+                      uint32_t n, uint32_t g) {
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t slot = d->slot[list[k]];
+        if (!slot--) continue;
+        uint32_t blk = d->nfa[list[k]].blk;
+        if (sc->slot_stamp[slot] != g || blk > sc->slot_best[slot]) {
+            sc->slot_stamp[slot] = g;
+            sc->slot_best[slot] = blk;
+            sc->slot_mask[slot] = mask[k];
+        }
+    }
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t slot = d->slot[list[k]];
+        if (slot--) {
+            uint32_t blk = d->nfa[list[k]].blk;
+            if (blk != sc->slot_best[slot] && (mask[k] & ~sc->slot_mask[slot]) == 0) continue;
+        }
+        list[m] = list[k];
+        mask[m] = mask[k];
+        m++;
+    }
+    return m;
+}
+
+/* The arrays of one simulation, in locals (restrict: no store to them changes another), the
+ * generation, the stack and the list being filled. */
+typedef struct sim {
+    const nstate *restrict ns;
+    uint32_t *restrict stamp;
+    uint16_t *restrict seen;
+    uint16_t *restrict pend;
+    uint32_t *restrict stack;
+    uint32_t *restrict list;
+    uint32_t g, sp, nl;
+} sim;
+
+/* Adds tags m at state q. */
+static inline void sim_add(sim *x, uint32_t q, unsigned m) {
+    uint8_t op = x->ns[q].op;
+    int kernel = op == N_CONS || op == N_MATCH;
+    if (x->stamp[q] != x->g) {
+        x->stamp[q] = x->g;
+        x->seen[q] = 0;
+        x->pend[q] = 0;
+        if (kernel) x->list[x->nl++] = q;
+    }
+    unsigned nb = m & ~(unsigned)x->seen[q];
+    if (!nb) return;
+    x->seen[q] = (uint16_t)(x->seen[q] | nb);
+    if (kernel) return; /* nothing to follow before the next code point */
+    if (!x->pend[q]) x->stack[x->sp++] = q;
+    x->pend[q] = (uint16_t)(x->pend[q] | nb);
+}
+
+/* Follows epsilon moves and assertions from the states on the stack. */
+static inline void sim_closure(sim *x, int at_start, unsigned prev) {
+    while (x->sp) {
+        uint32_t q = x->stack[--x->sp];
+        unsigned m = x->pend[q];
+        x->pend[q] = 0;
+        const nstate *s = &x->ns[q];
+        switch (s->op) {
+        case N_EPS: sim_add(x, s->out, m); break;
+        case N_SPLIT:
+            sim_add(x, s->out2, m);
+            sim_add(x, s->out, m);
+            break;
+        case N_ASSERT: {
+            unsigned nm = 0;
+            if (s->assert == AWSVAL__RX_A_START) {
+                if (at_start) nm = m;
+            } else {
+                for (unsigned rest = m; rest; rest &= rest - 1) {
+                    unsigned tg = (unsigned)__builtin_ctz(rest);
+                    unsigned dd = TAG_D(tg), bd = TAG_B(tg);
+                    switch (s->assert) {
+                    case AWSVAL__RX_A_END: dd = meet_d(dd, D_E); break;
+                    case AWSVAL__RX_A_EOL: dd = meet_d(dd, (prev & P_CR) ? D_FNOLF : D_F); break;
+                    case AWSVAL__RX_A_EOL_UNIX: dd = meet_d(dd, D_N); break;
+                    case AWSVAL__RX_A_WORDB: bd = meet_b(bd, (prev & P_W) ? B_NW : B_W); break;
+                    case AWSVAL__RX_A_NWORDB: bd = meet_b(bd, (prev & P_W) ? B_W : B_NW); break;
+                    default: dd = DEAD;
+                    }
+                    if (dd != DEAD && bd != DEAD) nm |= 1u << TAG(dd, bd);
+                }
+            }
+            if (nm) sim_add(x, s->out, nm);
+            break;
+        }
+        default: break; /* N_CONS, N_MATCH are never on the stack */
+        }
+    }
+}
+
+int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, awsval__rx_scratch *sc) {
+    if (d->trans) return awsval__rx_dfa_match(d, str, n);
+    if (scratch_reserve(sc, d->nn)) return -1;
+    const unsigned char *s = (const unsigned char *)str;
+    const int search = d->mode == AWSVAL__RE_SEARCH;
+    const unsigned tag0 = 1u << TAG(D_ANY, B_ANY); /* the only tag without $, \z, \b, \B */
+    sim x;
+    x.ns = d->nfa;
+    x.stamp = sc->stamp;
+    x.seen = sc->seen;
+    x.pend = sc->pend;
+    x.stack = sc->stack;
+    x.sp = x.nl = 0;
+    uint32_t *restrict lists[2] = {sc->list[0], sc->list[1]};
+    uint16_t *restrict masks[2] = {sc->mask[0], sc->mask[1]};
+    unsigned cur = 0;
+    uint32_t ncur;
+    /* the start: the closure of the entry at the start of the value */
+    next_gen(sc);
+    x.g = sc->gen;
+    x.list = lists[cur];
+    sim_add(&x, d->entry, tag0);
+    sim_closure(&x, 1, 0);
+    size_t i = 0;
+    for (;;) {
+        ncur = x.nl;
+        /* the tags of the listed states; the final state (0) with no demand left ends a search */
+        uint32_t *restrict cl_list = lists[cur];
+        uint16_t *restrict cl_mask = masks[cur];
+        for (uint32_t k = 0; k < ncur; k++) cl_mask[k] = x.seen[cl_list[k]];
+        if (d->slot && ncur > 1) ncur = prune(d, sc, cl_list, cl_mask, ncur, x.g);
+        if (search && x.stamp[0] == x.g && (x.seen[0] & tag0)) return 1;
+        if (ncur == 0) return 0;
+        if (i >= n) break;
+        /* the next code point and its class */
+        uint32_t c = s[i], cp, cl;
+        if (c < 0x80) {
+            i++;
+            cl = d->ascii[c];
+        } else {
+            if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
+            else if (c < 0xF0) {
+                cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+                i += 3;
+            } else {
+                cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+                     (s[i + 3] & 0x3Fu);
+                i += 4;
+            }
+            cl = cls_of(d, cp);
+        }
+        unsigned pr = d->prop[cl];
+        const uint64_t *bits = d->set_bits + cl / 64;
+        const uint64_t bit = 1ull << (cl % 64);
+        /* the step: a new generation, filled from the current list */
+        next_gen(sc);
+        x.g = sc->gen;
+        x.nl = 0;
+        x.list = lists[cur ^ 1];
+        for (uint32_t k = 0; k < ncur; k++) {
+            uint32_t q = cl_list[k];
+            const nstate *st = &x.ns[q];
+            uint32_t to;
+            if (st->op == N_CONS) {
+                if (!(bits[(size_t)st->set * d->words] & bit)) continue;
+                to = st->out;
+            } else if (search) { /* N_MATCH in search mode: a finished match with a demand */
+                to = q;
+            } else {
+                continue;
+            }
+            unsigned m = cl_mask[k], nm = 0;
+            if (m == tag0) {
+                nm = tag0; /* no demand: none after any character */
+            } else {
+                for (unsigned rest = m; rest; rest &= rest - 1) {
+                    unsigned t2 = tag_step((unsigned)__builtin_ctz(rest), pr);
+                    if (t2 != DEAD) nm |= 1u << t2;
+                }
+            }
+            if (nm) sim_add(&x, to, nm);
+        }
+        sim_closure(&x, 0, pr);
+        cur ^= 1;
+    }
+    /* the end of the value: a final thread that does not demand a word character next */
+    if (x.stamp[0] != x.g) return 0;
+    for (unsigned tg = 0; tg < NTAGS; tg++)
+        if ((x.seen[0] >> tg & 1) && TAG_B(tg) != B_W) return 1;
+    return 0;
 }

@@ -373,6 +373,7 @@ static int parse_class(pstate *p, uint32_t *out) {
     size_t start = p->i;
     p->i++;
     int neg = 0, props = 0;
+    size_t prop_at[8], prop_len[8]; /* the first property items, resolved one by one if quick */
     if (p->i < p->n && p->s[p->i] == '^') { neg = 1; p->i++; }
     awsval__rx_rangevec rv = {NULL, 0, 0, p->alc, 0};
     for (;;) {
@@ -381,8 +382,12 @@ static int parse_class(pstate *p, uint32_t *out) {
         if (at(p, "\\p{") || at(p, "\\P{")) {
             const char *e = memchr(p->s + p->i, '}', p->n - p->i);
             if (!e) { rv_free(&rv); return not_linear(p, "bad property"); }
+            if (props < (int)(sizeof prop_at / sizeof *prop_at)) {
+                prop_at[props] = p->i;
+                prop_len[props] = (size_t)(e - p->s) + 1 - p->i;
+            }
             p->i = (size_t)(e - p->s) + 1;
-            props = 1;
+            props++;
             continue;
         }
         uint32_t lo, hi;
@@ -404,13 +409,31 @@ static int parse_class(pstate *p, uint32_t *out) {
                 return 0;
             }
         }
-        rv.n = 0;
-        if (!p->resolve || p->resolve(p->rctx, p->s + start, p->i - start, &rv) != 0) {
-            rv_free(&rv);
-            if (rv.oom) { p->oom = 1; return -1; }
-            return not_linear(p, "Unicode property not resolved");
+        /* Each property from the resolver's table (cheap), united with the literal items; when
+         * it has none, the whole class as PCRE2 matches it (a scan of every code point). */
+        int quick = p->resolve && props <= (int)(sizeof prop_at / sizeof *prop_at);
+        for (int k = 0; quick && k < props; k++) {
+            awsval__rx_rangevec one = {NULL, 0, 0, p->alc, 0};
+            int r = p->resolve(p->rctx, p->s + prop_at[k], prop_len[k], 1, &one);
+            if (r == 0)
+                for (size_t j = 0; j < one.n; j++) rv_add(&rv, one.v[j].lo, one.v[j].hi);
+            int oom = one.oom || rv.oom;
+            rv_free(&one);
+            if (oom) { rv_free(&rv); p->oom = 1; return -1; }
+            if (r) quick = 0;
         }
-        rv_normalize(&rv);
+        if (quick) {
+            rv_normalize(&rv);
+            if (neg) rv_complement(&rv);
+        } else {
+            rv.n = 0;
+            if (!p->resolve || p->resolve(p->rctx, p->s + start, p->i - start, 0, &rv) != 0) {
+                rv_free(&rv);
+                if (rv.oom) { p->oom = 1; return -1; }
+                return not_linear(p, "Unicode property not resolved");
+            }
+            rv_normalize(&rv);
+        }
         *out = set_node_rv(p, &rv);
         if (p->oom) return -1;
         if (p->nres < sizeof p->res / sizeof *p->res) {
@@ -499,7 +522,7 @@ static int parse_group(pstate *p, uint32_t *out) {
         if (ci) {
             if (!is_set(p, inner)) return not_linear(p, "caseless string");
             awsval__rx_rangevec rv = {NULL, 0, 0, p->alc, 0};
-            if (!p->resolve || p->resolve(p->rctx, p->s + start, p->i - start, &rv) != 0) {
+            if (!p->resolve || p->resolve(p->rctx, p->s + start, p->i - start, 0, &rv) != 0) {
                 rv_free(&rv);
                 if (rv.oom) { p->oom = 1; return -1; }
                 return not_linear(p, "caseless set not resolved");

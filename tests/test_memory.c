@@ -164,3 +164,38 @@ Test(memory, create_tells_bad_options_from_out_of_memory)
     cr_assert_eq(code, AWSVAL_OK);
     awsval_ctx_free(c);
 }
+
+Test(memory, pattern_simulation_scratch_is_the_contexts)
+{
+    /* A pattern over the automaton's budget, on a value PCRE2 gives up on: the NFA simulation
+     * decides it with scratch the context holds, counts, bounds and releases. */
+    const char *java = "[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}";
+    awsval_pattern *p = awsval_pattern_compile(java, strlen(java), 0, NULL, NULL);
+    cr_assert_not_null(p);
+    awsval_ctx_opts o = {.size = sizeof o, .retain_memory = SIZE_MAX};
+    awsval_ctx *c = awsval_ctx_create(&o, NULL);
+    cr_assert_not_null(c);
+    char v[320];
+    memset(v, 'a', 300);
+    v[300] = '!';
+    size_t base = awsval_ctx_memory(c);
+    cr_assert_eq(awsval_pattern_match(c, p, v, 301), AWSVAL_INVALID);
+    size_t held = awsval_ctx_memory(c);
+    cr_assert_gt(held, base, "the simulation's scratch is the context's");
+    cr_assert_leq(held, awsval_ctx_max_memory(&o, 301));
+    /* reused: the same again holds no more */
+    cr_assert_eq(awsval_pattern_match(c, p, v, 300), AWSVAL_OK);
+    cr_assert_eq(awsval_pattern_match(c, p, v, 301), AWSVAL_INVALID);
+    cr_assert_eq(awsval_ctx_memory(c), held);
+    awsval_ctx_trim(c);
+    cr_assert_eq(awsval_ctx_memory(c), base);
+    awsval_ctx_free(c);
+    /* a cap below what the simulation needs: an error, never a verdict */
+    awsval_ctx_opts capped = {.size = sizeof capped, .max_memory = base + 1024};
+    c = awsval_ctx_create(&capped, NULL);
+    cr_assert_not_null(c);
+    cr_assert_eq(awsval_pattern_match(c, p, v, 301), AWSVAL_NOMEM);
+    cr_assert_eq(awsval_pattern_match(c, p, "abc", 3), AWSVAL_OK); /* PCRE2 decides this one */
+    awsval_ctx_free(c);
+    awsval_pattern_free(p);
+}

@@ -85,7 +85,7 @@ Test(regex_seed, tiny_match_limit) {
                                                    NULL, NULL, NULL, 0);
     cr_assert_not_null(re);
     cr_assert_eq(awsval__regex_engine(re, NULL), AWSVAL__RE_ENGINE_PCRE2);
-    awsval__regex_limits lim = {5, 0, 0, 0};
+    awsval__regex_limits lim = {5, 0, 0, 0, 0};
     awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, &lim);
     cr_assert_not_null(s);
     /* The backtracking matcher gives up; the DFA matcher decides the short value. */
@@ -117,7 +117,7 @@ Test(regex_seed, dfa_cannot_decide_back_references) {
     const char *pat = "(a|aa)+\\1x";
     awsval__regex *re = awsval__regex_compile(pat, strlen(pat), AWSVAL__RE_FULL, NULL, NULL, NULL, 0);
     cr_assert_not_null(re);
-    awsval__regex_limits lim = {5, 0, 0, 0};
+    awsval__regex_limits lim = {5, 0, 0, 0, 0};
     awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, &lim);
     /* ("x" is there, so PCRE2 cannot rule it out before matching.) */
     const char *subj = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaabx";

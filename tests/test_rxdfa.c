@@ -152,6 +152,152 @@ Test(rx_dfa, app_runner_arn_is_linear_and_decides_long_values) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Patterns over the DFA's budget: the NFA simulation                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/* An allocator that counts allocations and fails them after `fail_after` (-1: never). */
+typedef struct count_alc {
+    long allocs, live, fail_after;
+} count_alc;
+static void *ca_malloc(void *ctx, size_t n) {
+    count_alc *c = ctx;
+    if (c->fail_after >= 0 && c->allocs >= c->fail_after) return NULL;
+    void *p = malloc(n);
+    if (p) { c->allocs++; c->live++; }
+    return p;
+}
+static void *ca_realloc(void *ctx, void *p, size_t o, size_t n) {
+    count_alc *c = ctx;
+    (void)o;
+    c->allocs++;
+    return realloc(p, n);
+}
+static void ca_free(void *ctx, void *p) {
+    count_alc *c = ctx;
+    if (p) c->live--;
+    free(p);
+}
+
+static size_t rep(char *v, size_t n, const char *unit, int times) {
+    size_t k = strlen(unit);
+    for (int i = 0; i < times; i++, n += k) memcpy(v + n, unit, k);
+    v[n] = 0;
+    return n;
+}
+
+/* A long value decided by the NFA: the answer (known by construction) from awsval__regex_match
+ * and from the simulation alone. */
+static void nfa_decides(awsval__regex *re, awsval__regex_scratch *sc, const char *v, size_t n, int want) {
+    int a = awsval__regex_match(re, v, n, sc);
+    int b = awsval__regex_match_nfa(re, v, n, sc);
+    cr_assert_eq(a, want, "%s on %zu bytes \"%.60s...\": %d", awsval__regex_pcre2_source(re), n, v, a);
+    cr_assert_eq(b, want, "%s on %zu bytes (simulation alone): %d", awsval__regex_pcre2_source(re), n, b);
+}
+
+Test(rx_nfa, over_budget_patterns_decide_long_values) {
+    static char v[8192];
+    size_t n;
+    awsval__regex_scratch *sc = awsval__regex_scratch_create(NULL, NULL);
+    /* [a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}: at most 512 letters, the first 1..256 leading,
+     * every later one a group of its own after any dashes */
+    awsval__regex *re = comp("[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}", AWSVAL__RE_FULL);
+    const char *why = NULL;
+    cr_assert_eq(awsval__regex_engine(re, &why), AWSVAL__RE_ENGINE_NFA);
+    cr_assert(why && strstr(why, "DFA"), "%s", why ? why : "(none)"); /* states or construction work */
+    n = rep(v, 0, "a", 256);
+    n = rep(v, n, "--a", 256); /* 1024 bytes, 512 letters */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_MATCH);
+    n = rep(v, n, "-a", 1); /* 513 letters */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    n = rep(v, 0, "a", 300);
+    n = rep(v, n, "!", 1); /* a bad last character: PCRE2 backtracks into its limit here */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    n = rep(v, 0, "a", 1);
+    n = rep(v, n, "-a", 256); /* one leading letter, 256 groups */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_MATCH);
+    n = rep(v, n - 1, "\t", 1); /* the last letter a tab */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    awsval__regex_free(re);
+
+    /* s3://bucket/key with a key of at most 1024 characters other than line terminators, then / */
+    re = comp("s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?", AWSVAL__RE_FULL);
+    cr_assert_eq(awsval__regex_engine(re, NULL), AWSVAL__RE_ENGINE_NFA);
+    n = rep(v, 0, "s3://my-bucket/", 1);
+    n = rep(v, n, "x", 1024);
+    n = rep(v, n, "/", 1);
+    nfa_decides(re, sc, v, n, AWSVAL__RE_MATCH);
+    n = rep(v, 0, "s3://my-bucket/", 1);
+    n = rep(v, n, "x", 1025);
+    n = rep(v, n, "/", 1);
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    n = rep(v, 0, "s3://my-bucket/", 1);
+    n = rep(v, n, "\xf0\x9f\x98\x80\xcc\x81" "a/", 120); /* astral, combining: one `.` each */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_MATCH);
+    n = rep(v, n - 1, "\xe2\x80\xa8/", 1); /* U+2028 is not a `.` */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    awsval__regex_free(re);
+
+    /* search mode, with \b (a demand on the next character, carried by the NFA's threads): a
+     * host of 1..256 characters right after https://, a dot, 1..6 characters, a boundary */
+    re = comp(".*https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}\\b([-a-zA-Z0-9()@:%_\\+.~#?&*//=]*).*",
+              AWSVAL__RE_SEARCH);
+    cr_assert_eq(awsval__regex_engine(re, NULL), AWSVAL__RE_ENGINE_NFA);
+    n = rep(v, 0, "see ", 100);
+    n = rep(v, n, "https://", 1);
+    size_t host = n;
+    n = rep(v, n, "a", 256);
+    n = rep(v, n, ".c", 1);
+    nfa_decides(re, sc, v, n, AWSVAL__RE_MATCH);
+    n = rep(v, n, "_", 1); /* c_ : no boundary after the c */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    n = rep(v, host, "a", 257);
+    n = rep(v, n, ".c", 1); /* a host of 257 */
+    nfa_decides(re, sc, v, n, AWSVAL__RE_NOMATCH);
+    awsval__regex_free(re);
+    awsval__regex_scratch_free(sc);
+}
+
+Test(rx_nfa, scratch_is_reused_and_bounded) {
+    count_alc ca = {0, 0, -1};
+    awsval_alc a = {ca_malloc, ca_realloc, ca_free, &ca};
+    awsval__regex_scratch *sc = awsval__regex_scratch_create(&a, NULL);
+    awsval__regex *re = comp("[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}", AWSVAL__RE_FULL);
+    static char v[4096];
+    size_t n = rep(v, 0, "ab-", 1200);
+    cr_assert_eq(awsval__regex_match_nfa(re, v, n, sc), AWSVAL__RE_NOMATCH);
+    size_t held = awsval__regex_scratch_bytes(sc);
+    cr_assert_gt(held, 0);
+    cr_assert_leq(held, awsval__regex_scratch_max_bytes());
+    long before = ca.allocs;
+    for (int i = 0; i < 20; i++) {
+        n = rep(v, 0, "a", 1 + i * 20);
+        cr_assert_eq(awsval__regex_match_nfa(re, v, n, sc), AWSVAL__RE_MATCH);
+    }
+    cr_assert_eq(ca.allocs, before, "the steady state allocates");
+    cr_assert_eq(awsval__regex_scratch_bytes(sc), held);
+    awsval__regex_scratch_trim(sc);
+    cr_assert_eq(awsval__regex_scratch_bytes(sc), 0);
+    cr_assert_eq(awsval__regex_match_nfa(re, v, n, sc), AWSVAL__RE_MATCH); /* usable after a trim */
+    awsval__regex_free(re);
+    awsval__regex_scratch_free(sc);
+    cr_assert_eq(ca.live, 0);
+    /* a scratch that cannot grow: an error, never a wrong answer */
+    for (long k = 0; k < 12; k++) {
+        count_alc cf = {0, 0, -1};
+        awsval_alc af = {ca_malloc, ca_realloc, ca_free, &cf};
+        awsval__regex_scratch *s2 = awsval__regex_scratch_create(&af, NULL);
+        cr_assert_not_null(s2);
+        cf.fail_after = cf.allocs + k;
+        re = comp("[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}", AWSVAL__RE_FULL);
+        int r = awsval__regex_match_nfa(re, "abc", 3, s2);
+        cr_assert(r == AWSVAL__RE_MATCH || r == AWSVAL__RE_ERROR, "%d", r);
+        awsval__regex_free(re);
+        awsval__regex_scratch_free(s2);
+        cr_assert_eq(cf.live, 0, "leak when allocation %ld fails", k);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Every AWS pattern: linear engine vs PCRE2 JIT                                               */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -202,7 +348,7 @@ Test(rx_corpus, linear_engine_agrees_with_pcre2_jit, .timeout = 600) {
     FILE *f = fopen(AWSVAL_TEST_DATA_DIR "/patterns/aws-patterns.jsonl", "r");
     cr_assert_not_null(f);
     static char line[1 << 16], pat[1 << 16], probe[PROBE_CAP];
-    int total = 0, linear[2] = {0, 0};
+    int total = 0, linear[2] = {0, 0}, nfa[2] = {0, 0};
     long compared = 0, matched = 0, limits = 0, disagree = 0, long_compared = 0;
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     pcre2_match_context *mc = pcre2_match_context_create(NULL);
@@ -220,11 +366,13 @@ Test(rx_corpus, linear_engine_agrees_with_pcre2_jit, .timeout = 600) {
             awsval__regex *re = awsval__regex_compile(pat, n, mode, NULL, NULL, NULL, 0);
             cr_assert_not_null(re);
             const struct awsval__rx_tree *t = awsval__regex_tree(re);
-            if (awsval__regex_engine(re, NULL) != AWSVAL__RE_ENGINE_LINEAR) {
+            int eng = awsval__regex_engine(re, NULL);
+            if (eng == AWSVAL__RE_ENGINE_PCRE2) {
                 awsval__regex_free(re);
                 continue;
             }
-            linear[mode]++;
+            if (eng == AWSVAL__RE_ENGINE_LINEAR) linear[mode]++;
+            else nfa[mode]++;
             /* the oracle: PCRE2 JIT on the same translated text, with the library's options */
             int ec;
             PCRE2_SIZE eo;
@@ -280,14 +428,75 @@ Test(rx_corpus, linear_engine_agrees_with_pcre2_jit, .timeout = 600) {
     pcre2_jit_stack_free(js);
     pcre2_match_context_free(mc);
     pcre2_match_data_free(md);
-    cr_log_info("%d patterns; linear engine: %d (full), %d (search); %ld probes compared (%ld long, %ld "
-                "matches), %ld PCRE2 limits, %ld disagreements",
-                total, linear[0], linear[1], compared, long_compared, matched, limits, disagree);
-    printf("rx_corpus: %d patterns; linear engine: %d (full), %d (search); %ld probes compared (%ld long, "
-           "%ld matches), %ld PCRE2 limits, %ld disagreements\n",
-           total, linear[0], linear[1], compared, long_compared, matched, limits, disagree);
+    cr_log_info("%d patterns; DFA: %d (full), %d (search); NFA: %d (full), %d (search); %ld probes compared "
+                "(%ld long, %ld matches), %ld PCRE2 limits, %ld disagreements",
+                total, linear[0], linear[1], nfa[0], nfa[1], compared, long_compared, matched, limits, disagree);
+    printf("rx_corpus: %d patterns; DFA: %d (full), %d (search); NFA: %d (full), %d (search); %ld probes "
+           "compared (%ld long, %ld matches), %ld PCRE2 limits, %ld disagreements\n",
+           total, linear[0], linear[1], nfa[0], nfa[1], compared, long_compared, matched, limits, disagree);
     cr_assert_eq(total, 4529);
     cr_assert_eq(disagree, 0);
     cr_assert_geq(linear[0], 4300, "only %d patterns use the linear engine", linear[0]);
     cr_assert_geq(linear[1], 4300, "only %d patterns use the linear engine", linear[1]);
+}
+
+/* The NFA simulation (forced for every linear pattern) against the DFA, the reference the test
+ * above holds to PCRE2, on generated, long and mutated probes in both modes. */
+Test(rx_corpus, nfa_simulation_agrees_with_dfa, .timeout = 600) {
+    FILE *f = fopen(AWSVAL_TEST_DATA_DIR "/patterns/aws-patterns.jsonl", "r");
+    cr_assert_not_null(f);
+    static char line[1 << 16], pat[1 << 16], probe[PROBE_CAP];
+    long compared = 0, matched = 0, disagree = 0, nfa_only = 0;
+    awsval__regex_scratch *sc = awsval__regex_scratch_create(NULL, NULL);
+    rxg_rng rng = {4242};
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, "\"pattern\": \"");
+        if (!p) continue;
+        size_t n = json_str(p + 12, pat, sizeof pat);
+        for (uint32_t mode = 0; mode < 2; mode++) {
+            awsval__regex *ref = awsval__regex_compile(pat, n, mode, NULL, NULL, NULL, 0);
+            awsval__regex *nf = awsval__regex_compile_opts(pat, n, mode, AWSVAL__RE_OPT_NFA, NULL, NULL, NULL, 0);
+            cr_assert(ref && nf);
+            const struct awsval__rx_tree *t = awsval__regex_tree(ref);
+            int eng = awsval__regex_engine(ref, NULL);
+            if (eng == AWSVAL__RE_ENGINE_PCRE2) {
+                cr_assert_eq(awsval__regex_engine(nf, NULL), AWSVAL__RE_ENGINE_PCRE2);
+                awsval__regex_free(ref);
+                awsval__regex_free(nf);
+                continue;
+            }
+            cr_assert_eq(awsval__regex_engine(nf, NULL), AWSVAL__RE_ENGINE_NFA, "%s", pat);
+            nfa_only += eng == AWSVAL__RE_ENGINE_NFA;
+            for (int i = 0; i < (int)(sizeof FIXED / sizeof *FIXED) + 12; i++) {
+                size_t len;
+                if (i < (int)(sizeof FIXED / sizeof *FIXED)) {
+                    len = strlen(FIXED[i]);
+                    memcpy(probe, FIXED[i], len + 1);
+                } else {
+                    int k = i - (int)(sizeof FIXED / sizeof *FIXED);
+                    size_t want = k < 4 ? 1000 + rxg_below(&rng, 4000) : rxg_below(&rng, 40);
+                    len = rxg_generate(t, &rng, want, probe, sizeof probe);
+                    if (k % 3)
+                        for (uint32_t mu = 1 + rxg_below(&rng, 3); mu > 0; mu--) len = rxg_mutate(&rng, probe, len, sizeof probe);
+                }
+                int a = awsval__regex_match_nfa(nf, probe, len, sc);
+                /* the reference: the DFA, or for patterns over its budget PCRE2 then the NFA */
+                int b = awsval__regex_match(ref, probe, len, sc);
+                cr_assert(a == AWSVAL__RE_MATCH || a == AWSVAL__RE_NOMATCH, "simulation returned %d", a);
+                compared++;
+                matched += a == AWSVAL__RE_MATCH;
+                if (a != b && disagree++ < 20)
+                    cr_log_error("DISAGREE %s mode %u: simulation %d, reference %d on \"%.200s\" (%zu bytes)", pat,
+                                 (unsigned)mode, a, b, probe, len);
+            }
+            awsval__regex_free(ref);
+            awsval__regex_free(nf);
+        }
+    }
+    fclose(f);
+    awsval__regex_scratch_free(sc);
+    printf("rx_corpus: NFA simulation: %ld probes compared (%ld matches), %ld disagreements; %ld pattern-modes "
+           "over the DFA budget\n", compared, matched, disagree, nfa_only);
+    cr_assert_eq(disagree, 0);
+    cr_assert_gt(nfa_only, 0);
 }

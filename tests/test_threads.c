@@ -307,6 +307,66 @@ Test(threads, concurrent_model_building)
     cr_assert_null(err, "%s", err);
 }
 
+/* A pattern over the automaton's budget, shared: each thread's context simulates its NFA (on the
+ * values PCRE2 gives up on) with its own scratch, and answers as one thread does. */
+#define PVALUES 6
+static awsval_pattern *shared_pattern;
+static char pvalue[PVALUES][1100];
+static size_t plen[PVALUES];
+static awsval_code pwant[PVALUES];
+
+typedef struct pworker {
+    size_t mismatches;
+} pworker;
+
+static void *pattern_work(void *arg)
+{
+    pworker *w = arg;
+    awsval_ctx *c = awsval_ctx_create(NULL, NULL);
+    for (int r = 0; r < ROUNDS * 4 && c; r++)
+        for (int i = 0; i < PVALUES; i++)
+            if (awsval_pattern_match(c, shared_pattern, pvalue[i], plen[i]) != pwant[i]) w->mismatches++;
+    if (!c) w->mismatches++;
+    awsval_ctx_free(c);
+    return NULL;
+}
+
+static const char *shared_pattern_over_budget(void)
+{
+    const char *java = "[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}";
+    shared_pattern = awsval_pattern_compile(java, strlen(java), 0, NULL, NULL);
+    if (!shared_pattern) return failf("compile");
+    for (int i = 0; i < PVALUES; i++) {
+        size_t n = 0;
+        for (int k = 0; k < 200 + 150 * i; k++) pvalue[i][n++] = k % 3 == 2 && i % 2 ? '-' : 'a';
+        if (i >= 4) pvalue[i][n++] = '!'; /* PCRE2 gives up on these */
+        plen[i] = n;
+    }
+    awsval_ctx *c = awsval_ctx_create(NULL, NULL);
+    if (!c) return failf("context");
+    for (int i = 0; i < PVALUES; i++) pwant[i] = awsval_pattern_match(c, shared_pattern, pvalue[i], plen[i]);
+    awsval_ctx_free(c);
+    for (int i = 0; i < PVALUES; i++)
+        if (pwant[i] != (i < 4 ? (i == 3 ? AWSVAL_INVALID : AWSVAL_OK) : AWSVAL_INVALID))
+            return failf("value %d: %d", i, (int)pwant[i]);
+    pthread_t t[THREADS];
+    pworker w[THREADS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < THREADS; i++)
+        if (pthread_create(&t[i], NULL, pattern_work, &w[i]) != 0) return failf("pthread_create");
+    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    awsval_pattern_free(shared_pattern);
+    for (int i = 0; i < THREADS; i++)
+        if (w[i].mismatches) return failf("thread %d: %zu mismatches", i, w[i].mismatches);
+    return NULL;
+}
+
+Test(threads, shared_pattern_over_budget)
+{
+    const char *err = shared_pattern_over_budget();
+    cr_assert_null(err, "%s", err);
+}
+
 #if defined(__SANITIZE_THREAD__)
 #define AWSVAL_TEST_TSAN 1
 #elif defined(__has_feature)
@@ -327,6 +387,7 @@ int main(void)
         {"shared_model_same_results", shared_model_same_results},
         {"context_handed_between_threads", context_handed_between_threads},
         {"concurrent_model_building", concurrent_model_building},
+        {"shared_pattern_over_budget", shared_pattern_over_budget},
     };
     const char *err = prepare();
     if (err) {
@@ -340,7 +401,8 @@ int main(void)
         failed += err != NULL;
     }
     teardown();
-    printf("threads (without Criterion, TSan build): %d of 3 failed\n", failed);
+    printf("threads (without Criterion, TSan build): %d of %zu failed\n", failed,
+           sizeof scenarios / sizeof *scenarios);
     return failed ? 1 : 0;
 }
 #endif
