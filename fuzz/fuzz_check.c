@@ -199,9 +199,15 @@ static void check_renders(awsval_ctx *ctx, const awsval_model *m, awsval_code rc
         size_t len = strlen(buf);
         FUZZ_ASSERT(len + 1 == need, "rendered %zu bytes, need %zu", len, need);
         FUZZ_ASSERT(fuzz_utf8_valid(buf, len), "render style %u is not UTF-8", styles[k]);
-        if (small_cap > 0 && need > small_cap)
-            FUZZ_ASSERT(memcmp(small, buf, small_cap - 1) == 0 && small[small_cap - 1] == '\0',
-                        "truncated render is not a prefix");
+        if (small_cap > 0 && need > small_cap) {
+            /* cut on a character boundary: up to 3 bytes short of the room when a multi-byte
+             * character did not fit whole */
+            size_t sl = strlen(small);
+            FUZZ_ASSERT(sl < small_cap && small_cap - 1 - sl < 4 && memcmp(small, buf, sl) == 0 &&
+                            ((unsigned char)buf[sl] & 0xC0) != 0x80 &&
+                            (sl == small_cap - 1 || (unsigned char)buf[sl] >= 0xC0),
+                        "truncated render is not the longest whole-character prefix");
+        }
         if (styles[k] == AWSVAL_REPORT_AWS && rc == AWSVAL_INVALID && !parse_failed(ctx)) {
             /* "N validation errors detected: ", N the service's count (a list or map of
              * scalars is one error however many of its items fail): 1 <= N <= total. */
