@@ -62,6 +62,7 @@ enum {
 #define GVF_UITEM   0x20u /* an item of a uniqueItems list */
 #define GVF_DEAD    0x40u /* unlinked */
 #define GVF_KEYSITE 0x80u /* the fault is in its key (a map entry) */
+#define GVF_FIXED   0x100u /* written as the request's own (a member bound to Content-Type) */
 
 typedef struct gv {
     uint8_t kind;       /* GV_* */
@@ -1799,6 +1800,7 @@ static bool fill_content_type(awsval_gen *g, uint32_t id)
     if (!check_string(g, si, ct, strlen(ct), &v)) return false;
     if (v.total) return false;
     g->nodes[id].kind = GV_STR;
+    g->nodes[id].flags |= GVF_FIXED;
     return keep_text(g, id, ct, strlen(ct));
 }
 
@@ -2194,6 +2196,7 @@ static bool in_body(const awsval_gen *g, uint32_t id)
 
 static bool root_has_body_kid(const awsval_gen *g)
 {
+    if (g->http && g->m->native.protocol != AV_PROTO_JSON && g->m->ops[g->op].payload >= 0) return false;
     for (uint32_t k = g->nodes[1].first; k; k = g->nodes[k].next)
         if (g->nodes[k].place == PL_BODY && (g->m->native.protocol == AV_PROTO_JSON || g->nodes[k].member < 0 ||
                                              g->m->members[g->nodes[k].member].location == AV_LOC_BODY))
@@ -2208,7 +2211,7 @@ static bool collect(awsval_gen *g, uint32_t kind)
     g->nsites = 0;
     for (uint32_t id = 1; id < g->nn; id++) {
         const gv *n = &g->nodes[id];
-        if (!alive(g, id) || !under_path(g, id)) continue;
+        if (!alive(g, id) || !under_path(g, id) || (n->flags & GVF_FIXED)) continue;
         const awsval__shape *sh = n->shape >= 0 ? &m->shapes[n->shape] : NULL;
         bool text = n->place != PL_BODY;
         bool entry = is_map(g, n->parent);
@@ -2857,7 +2860,11 @@ static int apply(awsval_gen *g, const site *s)
         g->fnode = 0;
         return 1;
     case AWSVAL_FAULT_DEPTH: {
-        uint32_t levels = g->c->opts.max_depth + 1 - g->nodes[id].depth;
+        /* the JSON nesting of the node where it is written: a payload member's value is the
+         * body itself */
+        uint32_t depth = g->nodes[id].depth;
+        if (g->http && g->m->native.protocol != AV_PROTO_JSON && g->m->ops[g->op].payload >= 0) depth--;
+        uint32_t levels = g->c->opts.max_depth + 1 - depth;
         g->str.len = 0;
         for (uint32_t i = 0; i < levels; i++)
             if (!putc_(g, &g->str, '[')) return -1;
