@@ -329,6 +329,13 @@ static const char *next_seg(awsval_gen *g, uint32_t id, size_t *n)
     return g->pathbuf + g->pseg[pp];
 }
 
+/* Whether a node is the value opts.path names. */
+static bool at_path_end(const awsval_gen *g, uint32_t id)
+{
+    const gv *n = &g->nodes[id];
+    return g->npath && n->parent && n->pp == (int16_t)g->npath && g->nodes[n->parent].pp == (int16_t)(g->npath - 1);
+}
+
 /* Records why a value could not be made (the first failure's place is kept). */
 static void failed_at(awsval_gen *g, uint32_t id, uint32_t why, bool optional)
 {
@@ -655,9 +662,10 @@ typedef struct lens {
     uint64_t *stack;    /* scratch sets for the descent, `stack_cap` words */
     size_t stack_top, stack_cap;
     uint32_t *mn, *mx;
-    uint8_t *done, *setok;
+    uint8_t *done, *setok, *anch; /* anch: per node, 1 known, 2 anchored at the start, 4 at the end */
     size_t work;
 } lens;
+
 
 static uint64_t *LB(const lens *L, uint32_t i) { return L->bits + (size_t)i * L->W; }
 static bool has(const uint64_t *s, uint32_t x) { return (s[x >> 6] >> (x & 63)) & 1; }
@@ -685,22 +693,64 @@ static void set_trim(const lens *L, uint64_t *s)
     if (extra) s[L->W - 1] &= ~0ull >> extra;
 }
 
-/* dst = {x + y <= C : x in a, y in b} (dst distinct from a and b). */
+/* dst |= src << x (bits past C dropped later). */
+static void shift_or(const lens *L, uint64_t *dst, const uint64_t *src, uint32_t x)
+{
+    uint32_t q = x >> 6, r = x & 63;
+    for (uint32_t i = L->W; i-- > q;) {
+        uint64_t v = src[i - q] << r;
+        if (r && i - q >= 1) v |= src[i - q - 1] >> (64 - r);
+        dst[i] |= v;
+    }
+}
+
+static bool set_interval(const lens *L, const uint64_t *s, uint32_t *a, uint32_t *b);
+
+/* dst = {x + y <= C : x in a, y in b} (dst distinct from a and b). A run [p, q] on either
+ * side is added by doubling (O(W log C)); otherwise the sparser side's members are. */
 static void sumset(lens *L, uint64_t *dst, const uint64_t *a, const uint64_t *b)
 {
     memset(dst, 0, L->W * sizeof *dst);
+    uint32_t p, q;
+    const uint64_t *other = NULL;
+    if (set_interval(L, a, &p, &q)) other = b;
+    else if (set_interval(L, b, &p, &q)) other = a;
+    if (other) {
+        /* dst = OR of other << x for x in [p, q] */
+        shift_or(L, dst, other, p);
+        uint32_t width = q - p + 1, have = 1;
+        while (have * 2 <= width) {
+            uint64_t *t = L->stack + L->stack_cap; /* the spare set after the stack */
+            memcpy(t, dst, L->W * sizeof *t);
+            shift_or(L, dst, t, have);
+            have *= 2;
+            L->work += 2 * L->W;
+        }
+        if (have < width) {
+            uint64_t *t = L->stack + L->stack_cap;
+            memcpy(t, dst, L->W * sizeof *t);
+            shift_or(L, dst, t, width - have);
+        }
+        set_trim(L, dst);
+        return;
+    }
+    uint32_t ca = 0, cb = 0;
+    for (uint32_t i = 0; i < L->W; i++) {
+        ca += (uint32_t)__builtin_popcountll(a[i]);
+        cb += (uint32_t)__builtin_popcountll(b[i]);
+    }
+    if (cb < ca) {
+        const uint64_t *t = a;
+        a = b;
+        b = t;
+    }
     for (uint32_t wi = 0; wi < L->W; wi++) {
         uint64_t w = a[wi];
         while (w) {
             uint32_t x = wi * 64 + (uint32_t)__builtin_ctzll(w);
             w &= w - 1;
             if (x > L->C) break;
-            uint32_t q = x >> 6, r = x & 63;
-            for (uint32_t i = L->W; i-- > q;) {
-                uint64_t v = b[i - q] << r;
-                if (r && i - q >= 1) v |= b[i - q - 1] >> (64 - r);
-                dst[i] |= v;
-            }
+            shift_or(L, dst, b, x);
             L->work += L->W;
         }
     }
@@ -787,14 +837,23 @@ static bool anchored(const awsval__rx_tree *t, const awsval__rx_node *nd, bool s
     }
 }
 
+
+static bool anchored_at(lens *L, const awsval__rx_node *nd, bool start)
+{
+    uint32_t i = awsval__rx_node_index(L->t, nd);
+    if (!(L->anch[i] & 1))
+        L->anch[i] = (uint8_t)(1 | (anchored(L->t, nd, true, 0) ? 2 : 0) | (anchored(L->t, nd, false, 0) ? 4 : 0));
+    return (L->anch[i] & (start ? 2 : 4)) != 0;
+}
+
 /* Whether part k of concatenation nd must be empty: a later part is anchored at the start, or
  * an earlier one at the end. */
-static bool part_empty(const awsval__rx_tree *t, const awsval__rx_node *nd, uint32_t k)
+static bool part_empty(lens *L, const awsval__rx_node *nd, uint32_t k)
 {
     for (uint32_t j = k + 1; j < nd->nkids; j++)
-        if (anchored(t, awsval__rx_kid(t, nd, j), true, 0)) return true;
+        if (anchored_at(L, awsval__rx_kid(L->t, nd, j), true)) return true;
     for (uint32_t j = 0; j < k; j++)
-        if (anchored(t, awsval__rx_kid(t, nd, j), false, 0)) return true;
+        if (anchored_at(L, awsval__rx_kid(L->t, nd, j), false)) return true;
     return false;
 }
 
@@ -828,7 +887,7 @@ static void lens_node(lens *L, const awsval__rx_node *nd)
     case AWSVAL__RX_CAT: {
         for (uint32_t k = 0; k < nd->nkids; k++) {
             uint32_t ki = awsval__rx_node_index(L->t, awsval__rx_kid(L->t, nd, k));
-            bool zero = part_empty(L->t, nd, k);
+            bool zero = part_empty(L, nd, k);
             if (L->mn[ki] == INF32 || (zero && L->mn[ki] > 0)) mn = INF32;
             if (mn != INF32) {
                 mn = sat_add(mn, zero ? 0 : L->mn[ki]);
@@ -845,7 +904,7 @@ static void lens_node(lens *L, const awsval__rx_node *nd)
             uint64_t *zero = tmp + L->W;
             zero[0] = ZERO_SET_WORD;
             for (uint32_t k = 0; k < nd->nkids; k++) {
-                const uint64_t *ks = part_empty(L->t, nd, k) ? zero : LB(L, awsval__rx_node_index(L->t, awsval__rx_kid(L->t, nd, k)));
+                const uint64_t *ks = part_empty(L, nd, k) ? zero : LB(L, awsval__rx_node_index(L->t, awsval__rx_kid(L->t, nd, k)));
                 if (k == 0) {
                     memcpy(s, ks, L->W * sizeof *s);
                     continue;
@@ -957,9 +1016,9 @@ static bool lens_init(awsval_gen *g, lens *L, const awsval__rx_tree *t, const re
     L->exact = (size_t)L->n * L->W <= EXACT_WORDS;
     size_t words = L->exact ? (size_t)L->n * L->W : 0;
     size_t stack = L->exact ? (size_t)L->W * 256 : 0;
-    if (!awsval__grow(&g->alc, (void **)&g->lw, &g->lw_cap, words + stack + 1, sizeof *g->lw) ||
+    if (!awsval__grow(&g->alc, (void **)&g->lw, &g->lw_cap, words + stack + L->W + 1, sizeof *g->lw) ||
         !awsval__grow(&g->alc, (void **)&g->lu, &g->lu_cap, 2 * (size_t)L->n, sizeof *g->lu) ||
-        !awsval__grow(&g->alc, (void **)&g->lb, &g->lb_cap, 2 * (size_t)L->n, 1))
+        !awsval__grow(&g->alc, (void **)&g->lb, &g->lb_cap, 3 * (size_t)L->n, 1))
         return oom(g);
     L->bits = g->lw;
     L->stack = g->lw + words;
@@ -968,7 +1027,8 @@ static bool lens_init(awsval_gen *g, lens *L, const awsval__rx_tree *t, const re
     L->mx = g->lu + L->n;
     L->done = g->lb;
     L->setok = g->lb + L->n;
-    memset(L->done, 0, 2 * (size_t)L->n);
+    L->anch = g->lb + 2 * (size_t)L->n;
+    memset(L->done, 0, 3 * (size_t)L->n);
     lens_node(L, awsval__rx_root(t));
     if (!L->exact && words) {
         /* over budget: min and max only */
@@ -1069,14 +1129,14 @@ static bool emit(drawer *d, const awsval__rx_node *nd, uint32_t len)
         }
         if (suf) {
             for (uint32_t k = n; k-- > 0;) {
-                const uint64_t *ks = part_empty(L->t, nd, k) ? zero : LB(L, awsval__rx_node_index(L->t, awsval__rx_kid(L->t, nd, k)));
+                const uint64_t *ks = part_empty(L, nd, k) ? zero : LB(L, awsval__rx_node_index(L->t, awsval__rx_kid(L->t, nd, k)));
                 if (k == n - 1) memcpy(suf + (size_t)k * L->W, ks, L->W * sizeof *suf);
                 else sumset(L, suf + (size_t)k * L->W, ks, suf + (size_t)(k + 1) * L->W);
             }
         } else {
             for (uint32_t k = n; k-- > 0;) {
                 uint32_t ki = awsval__rx_node_index(L->t, awsval__rx_kid(L->t, nd, k));
-                bool z = part_empty(L->t, nd, k);
+                bool z = part_empty(L, nd, k);
                 uint32_t nm = k + 1 < n ? sufmn[k + 1] : 0, nx = k + 1 < n ? sufmx[k + 1] : 0;
                 sufmn[k] = sat_add(z ? 0 : L->mn[ki], nm);
                 sufmx[k] = sat_add(z ? 0 : L->mx[ki], nx);
@@ -1091,7 +1151,7 @@ static bool emit(drawer *d, const awsval__rx_node *nd, uint32_t len)
                 break;
             }
             /* a length x for this part such that the rest can make rem - x */
-            bool z = part_empty(L->t, nd, k);
+            bool z = part_empty(L, nd, k);
             uint32_t lo = z ? 0 : L->mn[ki] == INF32 ? 1 : L->mn[ki];
             uint32_t hi = z ? 0 : L->mx[ki] < rem ? L->mx[ki] : rem;
             uint32_t pick = INF32, seen = 0;
@@ -1710,6 +1770,19 @@ static bool reserved_header(const char *name)
     return false;
 }
 
+/* Whether a header name is an RFC 9110 token without '_' (which nginx drops, and `awsval http`
+ * refuses). */
+static bool header_name_ok(const char *name)
+{
+    for (const char *p = name; *p; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  (ch && strchr("!#$%&'*+-.^`|~", ch));
+        if (!ok) return false;
+    }
+    return true;
+}
+
 static bool ieq_cstr(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++) {
@@ -1840,7 +1913,7 @@ static bool fill_struct(awsval_gen *g, uint32_t id)
         bool special = false;
         if (top && g->http && (mb->location == AV_LOC_HEADER || mb->location == AV_LOC_HEADERS)) {
             const char *hn = loc_name(m, mb);
-            if (reserved_header(hn) || (mb->location == AV_LOC_HEADERS && !*hn)) {
+            if (reserved_header(hn) || (mb->location == AV_LOC_HEADERS && !*hn) || !header_name_ok(hn)) {
                 if (required) {
                     failed_at(g, id, AWSVAL_GEN_WHY_HTTP, false);
                     g->cur_why = AWSVAL_GEN_WHY_HTTP;
@@ -1931,6 +2004,7 @@ static bool fill_list(awsval_gen *g, uint32_t id)
     int64_t hi = (sh->flags & AV_SF_MAX) ? sh->max : INT64_MAX;
     size_t sn = 0;
     const char *seg = next_seg(g, id, &sn);
+    if (at_path_end(g, id) && lo < 1) lo = 1;
     if (seg && !(sn == 1 && seg[0] == '*')) {
         int64_t want = 0;
         for (size_t i = 0; i < sn && want < 1000000; i++)
@@ -2047,7 +2121,7 @@ static bool fill_map(awsval_gen *g, uint32_t id)
     int64_t hi = (sh->flags & AV_SF_MAX) ? sh->max : INT64_MAX;
     size_t sn = 0;
     const char *seg = next_seg(g, id, &sn);
-    if (seg && lo < 1) lo = 1;
+    if ((seg || at_path_end(g, id)) && lo < 1) lo = 1;
     if (lo > hi) {
         g->cur_why = AWSVAL_GEN_WHY_LENGTH;
         return false;
@@ -2103,7 +2177,8 @@ static bool fill(awsval_gen *g, uint32_t id)
     int32_t si = n->shape;
     const awsval__shape *sh = &g->m->shapes[si];
     g->cur_why = 0;
-    if ((uint32_t)n->depth + 1 >= g->c->opts.max_depth) {
+    bool container = sh->type == AV_T_STRUCTURE || sh->type == AV_T_LIST || sh->type == AV_T_MAP;
+    if (container && n->depth > g->c->opts.max_depth) { /* the checker's nesting limit */
         g->cur_why = AWSVAL_GEN_WHY_DEPTH;
         return false;
     }
@@ -2381,7 +2456,9 @@ static int string_at_length(awsval_gen *g, uint32_t id, bool key, int64_t len, u
     uint8_t place = key ? (g->nodes[id].place == PL_HEADER && g->http ? PL_HKEY : g->nodes[id].place == PL_QUERY ? PL_QKEY : PL_BODY)
                         : g->nodes[id].place;
     uint32_t off, l;
-    if (len < 0 || !draw_string(g, si, place, len, len, false, kind, source, &off, &l)) return g->nomem ? -1 : 0;
+    /* labels, header values, keys of query maps and prefix headers, raw bodies: never empty */
+    if (len < (place == PL_BODY || place == PL_QUERY ? 0 : 1)) return 0;
+    if (!draw_string(g, si, place, len, len, false, kind, source, &off, &l)) return g->nomem ? -1 : 0;
     if (key) {
         if (!set_key(g, id, off, l)) return 0;
         return expect(g, g->nodes[id].parent, kind, source);
@@ -2412,19 +2489,21 @@ static int fault_length(awsval_gen *g, uint32_t id, bool key)
             }
             r = expect(g, id, AWSVAL_KIND_LENGTH, AWSVAL_SOURCE_MODEL);
         } else { /* list or map: drop entries, or add some */
-            gv *n = &g->nodes[id];
+            /* (no pointer into the nodes is kept: adding nodes may move them) */
+            uint32_t parent = g->nodes[id].parent;
+            int32_t member = g->nodes[id].member;
             int64_t least = count_min(g, id) > 0 ? 1 : 0; /* a bound list or map must not vanish */
             if (target < least || target > FAULT_ITEMS_CAP) continue;
             while ((int64_t)g->nodes[id].nkids > target) unlink_kid(g, g->nodes[id].last);
             bool map = is_map(g, id);
-            uint8_t place = n->place;
+            uint8_t place = g->nodes[id].place;
             int stall = 0;
             while ((int64_t)g->nodes[id].nkids < target && stall < 8) {
                 uint32_t before = g->nodes[id].nkids;
                 bool okk;
                 if (map) {
-                    bool headers = g->http && n->parent == 1 && n->member >= 0 &&
-                                   g->m->members[n->member].location == AV_LOC_HEADERS;
+                    bool headers = g->http && parent == 1 && member >= 0 &&
+                                   g->m->members[member].location == AV_LOC_HEADERS;
                     okk = draw_key(g, id, headers ? PL_HKEY : place == PL_QUERY ? PL_QKEY : PL_BODY);
                     if (okk) {
                         char *kc = awsval__malloc(&g->alc, g->str.len + 1);
@@ -2903,7 +2982,7 @@ static int try_kind(awsval_gen *g, uint32_t kind)
     }
     site *sites = awsval__malloc(&g->alc, (n ? n : 1) * sizeof *sites);
     if (!sites) return -1;
-    memcpy(sites, g->sites, n * sizeof *sites);
+    if (n) memcpy(sites, g->sites, n * sizeof *sites);
     int result = 0;
     for (size_t i = 0; i < n && i < SITE_TRIES && !result; i++) {
         size_t nn = g->nn, tl = g->text.len, used = g->used;
@@ -3578,12 +3657,13 @@ awsval_code awsval_generate(awsval_gen *g, awsval_ctx *c, const char *operation,
         awsval_gen_opts oa = o;
         oa.seed = o.seed + (uint64_t)attempt * 0x9E3779B97F4A7C15ull;
         rc = awsval__gen_build(g, c, operation, &oa, info);
-        if (rc != AWSVAL_OK) return rc;
+        if (rc != AWSVAL_OK) break;
         rc = awsval__gen_finish(g, info);
         if (rc == AWSVAL_NOGEN && g->fail_why != AWSVAL_GEN_WHY_HTTP) break;
     }
     if (rc != AWSVAL_OK) {
-        if (rc == AWSVAL_NOGEN) c->model = NULL; /* no answer to an input that was not made */
+        /* no answer is left for an input that was not made (the checks of its values ran) */
+        if (rc != AWSVAL_BADARG) awsval_ctx_trim(c);
         return rc;
     }
     awsval__out out = {buf, cap, 0, AWSVAL__ESC_NONE};

@@ -629,7 +629,7 @@ static int run(int argc, char **argv, char **operands)
             else if (strcmp(optarg, "smithy") == 0) o.style = AWSVAL_REPORT_SMITHY;
             else if (strcmp(optarg, "json") == 0) o.style = AWSVAL_REPORT_JSON;
             else if (strcmp(optarg, "params") == 0 || strcmp(optarg, "http") == 0) o.gen.format = optarg;
-            else return cli_error("--format: unknown format '%s' (native, aws, smithy, json; gen: params, http)", optarg);
+            else return cli_error("--format: unknown format '%s' (native, aws, smithy, json)", optarg);
             break;
         case OPT_MAX_SIZE:
             if (!number_arg(optarg, (unsigned long long)1 << 31, &num))
