@@ -14,13 +14,16 @@
  *   16     bit 0: HTTP; bit 1: the context ignores unknown members; bit 2: max_depth 6;
  *          bit 3: astral_pct 90; bit 4: max_violations 3
  *   17     max_depth option (mod 8)
- *   18...  edits: site (u16), length (u8), that many bytes; at most 16
+ *   18...  edits: site (u16; bit 15: the bytes replace the value's JSON text as they are,
+ *          valid JSON or not), length (u8), that many bytes; at most 16
  *
  * Invariants (abort): the generator answers OK or NOGEN; a generated input's answer is the one
  * intended (no AWSVAL_GEN_INFO_DIFFERS): a valid input is valid, a fault input has exactly its
  * one violation of its kind at its place (checked again here on a second context, from the
  * written text; HTTP requests are parsed with `awsval http`'s parser first); with edits, the
- * whole input has exactly the violations of each edited value on its own; the generation is
+ * whole input has exactly the violations of each edited value on its own (raw edits: the two
+ * contexts agree, nothing more is claimed); every unedited scalar of a valid input is valid on
+ * its own (awsval_check_value on its shape); the generation is
  * deterministic; every report renders with the snprintf contract (a too-small buffer gets a
  * NUL-terminated prefix and `need`, with which the render is exact), valid UTF-8, the JSON
  * styles valid JSON (jansson), an empty AWS document for a valid input. */
@@ -30,6 +33,7 @@
 #include "../tools/http_message.c"
 #include "awsval.h"
 #include "awsval_gen.h"
+#include "awsval_internal.h"
 #include "fuzz_common.h"
 
 /* libFuzzer's byte-level mutator (absent in the replay build, where no mutator runs). */
@@ -175,7 +179,7 @@ static void check_render(awsval_ctx *c, uint32_t style, bool valid)
     if (valid && style != AWSVAL_REPORT_JSON) FUZZ_ASSERT(need == 1, "a valid input's report is not empty");
     if (style != AWSVAL_REPORT_AWS && need > 1) {
         json_error_t je;
-        json_t *doc = json_loads(full, JSON_DECODE_ANY, &je);
+        json_t *doc = json_loads(full, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
         /* XML protocols render XML: both built-in models are JSON ones */
         FUZZ_ASSERT(doc != NULL, "render style %u is not JSON: %s\n%s", style, je.text, full);
         json_decref(doc);
@@ -215,8 +219,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool edited = false;
     if (o.fault == AWSVAL_FAULT_NONE && !(o.flags & AWSVAL_GEN_HTTP)) {
         size_t n = awsval__gen_scalar_count(g);
+        /* each unedited scalar, checked alone against its shape, is valid */
+        for (size_t k = 0; k < n && k < 8 && !r.nedits; k++) {
+            const char *json;
+            size_t jl;
+            int32_t shape;
+            FUZZ_ASSERT(awsval__gen_scalar(g, k, &json, &jl, &shape), "scalar");
+            const char *name = AV_STR(models[mi], models[mi]->shapes[shape].name);
+            awsval_code vr = awsval_check_value(c2, models[mi], name, json, jl);
+            FUZZ_ASSERT(vr == AWSVAL_OK, "%s: a generated %s value is %s alone: %.*s", op, name, awsval_err_name(vr),
+                        (int)jl, json);
+        }
         for (size_t k = 0; k < r.nedits && n; k++) {
-            FUZZ_ASSERT(awsval__gen_edit(g, r.e[k].site % n, (const char *)r.e[k].bytes, r.e[k].len), "edit");
+            size_t site = (r.e[k].site & 0x7FFF) % n;
+            if (r.e[k].site & 0x8000)
+                FUZZ_ASSERT(awsval__gen_edit_raw(g, site, (const char *)r.e[k].bytes, r.e[k].len), "raw edit");
+            else
+                FUZZ_ASSERT(awsval__gen_edit(g, site, (const char *)r.e[k].bytes, r.e[k].len), "edit");
             edited = true;
         }
     }
@@ -372,7 +391,16 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
             r.h[3] = 0; /* edits apply to valid params inputs */
             r.h[16] &= (uint8_t)~1u;
             edit *e = &r.e[r.nedits];
-            if (!value_of(&r, seed_of(&r), (uint16_t)mnext(), e)) break;
+            if (!value_of(&r, seed_of(&r), (uint16_t)(mnext() & 0x7FFF), e)) break;
+            if (mnext() % 4 == 0) { /* raw: the value's JSON text itself, its bytes mutated */
+                e->site |= 0x8000;
+                if (e->len < MAX_EDIT_LEN - 1) {
+                    memmove(e->bytes + 1, e->bytes, e->len);
+                    e->bytes[0] = '"';
+                    e->bytes[e->len + 1] = '"';
+                    e->len = (uint8_t)(e->len + 2);
+                }
+            }
             if (mnext() % 4) mutate_bytes(e);
             r.nedits++;
             break;
@@ -390,7 +418,10 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
             if (r.nedits) {
                 edit *e = &r.e[mnext() % r.nedits];
                 edit t;
-                if (value_of(&r, mnext(), e->site, &t)) *e = t;
+                if (value_of(&r, mnext(), e->site & 0x7FFF, &t)) {
+                    t.site |= e->site & 0x8000;
+                    *e = t;
+                }
             }
             break;
         default: /* raw bytes of the header, by libFuzzer */

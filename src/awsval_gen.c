@@ -63,6 +63,7 @@ enum {
 #define GVF_DEAD    0x40u /* unlinked */
 #define GVF_KEYSITE 0x80u /* the fault is in its key (a map entry) */
 #define GVF_FIXED   0x100u /* written as the request's own (a member bound to Content-Type) */
+#define GVF_RAWEDIT 0x200u /* its JSON text replaced by bytes: no intent is claimed */
 
 typedef struct gv {
     uint8_t kind;       /* GV_* */
@@ -3314,6 +3315,8 @@ static bool agrees(awsval_gen *g, awsval_code rc)
 {
     awsval_ctx *c = g->c;
     size_t total = awsval_ctx_violation_total(c);
+    for (uint32_t i = 1; i < g->nn; i++)
+        if ((g->nodes[i].flags & GVF_RAWEDIT) && alive(g, i)) return true; /* bytes: nothing intended */
     if (g->fault == AWSVAL_FAULT_NONE && !(g->nodes[1].flags & GVF_EDITED)) {
         bool edited = false;
         for (size_t i = 1; i < g->nn && !edited; i++) edited = (g->nodes[i].flags & GVF_EDITED) && alive(g, (uint32_t)i);
@@ -3526,7 +3529,9 @@ void awsval__gen_output(const awsval_gen *g, const char **text, size_t *len)
 static bool editable(const awsval_gen *g, uint32_t id)
 {
     const gv *n = &g->nodes[id];
-    return (n->kind == GV_STR || n->kind == GV_NUM || n->kind == GV_TRUE || n->kind == GV_FALSE) && n->shape >= 0 &&
+    bool scalar = n->kind == GV_STR || n->kind == GV_NUM || n->kind == GV_TRUE || n->kind == GV_FALSE ||
+                  (n->kind == GV_RAW && (n->flags & GVF_RAWEDIT));
+    return scalar && n->shape >= 0 &&
            !(n->flags & (GVF_FAULT | GVF_UITEM | GVF_DEAD)) && alive(g, id);
 }
 
@@ -3581,6 +3586,17 @@ bool awsval__gen_edit(awsval_gen *g, size_t i, const char *text, size_t len)
     if (off == UINT32_MAX) return false;
     set_text_node(g, id, GV_STR, off, (uint32_t)g->str.len);
     g->nodes[id].flags |= GVF_EDITED;
+    return true;
+}
+
+bool awsval__gen_edit_raw(awsval_gen *g, size_t i, const char *bytes, size_t len)
+{
+    uint32_t id = scalar_id(g, i);
+    if (!id) return false;
+    uint32_t off = keep(g, len ? bytes : "", len);
+    if (off == UINT32_MAX) return false;
+    set_text_node(g, id, GV_RAW, off, (uint32_t)len);
+    g->nodes[id].flags |= GVF_EDITED | GVF_RAWEDIT;
     return true;
 }
 

@@ -23,6 +23,9 @@ bool awsval__gen_scalar(const awsval_gen *g, size_t i, const char **json, size_t
 /* Replaces the i-th one with the JSON string of `text` (UTF-8: invalid sequences are written as
  * U+FFFD). Only for a valid build written as params. False past the end or when out of memory. */
 bool awsval__gen_edit(awsval_gen *g, size_t i, const char *text, size_t len);
+/* Replaces the i-th one's JSON text with `bytes` as they are (they need not be JSON): the
+ * finish then claims no intent (AWSVAL_GEN_INFO_DIFFERS is never set). */
+bool awsval__gen_edit_raw(awsval_gen *g, size_t i, const char *bytes, size_t len);
 
 /* Writes the tree (params JSON or HTTP), checks it on the build's context, and compares the
  * answer with the intent: valid; the fault's one violation at its place; for edited values,
