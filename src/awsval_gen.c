@@ -1452,9 +1452,16 @@ static void string_bounds(const awsval_gen *g, int32_t si, uint8_t place, int64_
 static uint32_t pick_length(awsval_gen *g, const lens *L, uint32_t lo, uint32_t hi, int bound)
 {
     uint32_t root = L ? awsval__rx_node_index(L->t, awsval__rx_root(L->t)) : 0;
-    if (bound == 1 && (!L || can(L, root, lo))) return lo;
-    if (bound == 2 && (!L || can(L, root, hi))) return hi;
-    if (!L) return lo + (uint32_t)below(g, (uint64_t)hi - lo + 1);
+    if (!L) return bound == 1 ? lo : bound == 2 ? hi : lo + (uint32_t)below(g, (uint64_t)hi - lo + 1);
+    /* on a bound: the nearest length to it that the tree can make */
+    if (bound == 1)
+        for (uint32_t x = lo; x <= hi && x != INF32; x++)
+            if (can(L, root, x)) return x;
+    if (bound == 2)
+        for (uint32_t x = hi; x >= lo && x != INF32; x--) {
+            if (can(L, root, x)) return x;
+            if (x == 0) break;
+        }
     uint32_t pick = INF32, seen = 0;
     for (uint32_t x = lo; x <= hi; x++) {
         if (!can(L, root, x)) continue;
@@ -1492,6 +1499,9 @@ static bool draw_string(awsval_gen *g, int32_t si, uint8_t place, int64_t lo, in
     bool any_length = false;
     for (int attempt = 0; attempt < TRIES; attempt++) {
         int bound = bias && pct(g, g->o.bound_pct) ? (pct(g, 50) || !upper ? 1 : 2) : 0;
+        /* after half the draws failed, the shortest: parts such as `.*` around \b then stay
+         * empty */
+        if (attempt >= TRIES / 2 && attempt % 2) bound = 1;
         uint32_t top = bound == 2 ? uhi : (soft < uhi ? soft : uhi);
         if (attempt >= TRIES / 2 && top < uhi) top = uhi < 4 * top + 64 ? uhi : 4 * top + 64; /* wider */
         uint32_t want;
