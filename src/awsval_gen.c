@@ -2608,15 +2608,14 @@ static int break_string(awsval_gen *g, uint32_t id, bool key, int32_t pi, const 
         }
     }
     if (!nc) return 0;
-    const char *s0 = key ? T(g, n->key) : T(g, n->text);
+    /* the original text, by offset: keeping a new one may move the arena */
+    uint32_t off0 = key ? n->key : n->text;
     size_t n0 = key ? n->key_len : n->text_len;
     int64_t lo, hi;
     string_bounds(g, si, place, &lo, &hi);
-    int64_t cps = awsval__utf8_count(s0, n0, NULL);
-    bool search = (g->m->shapes[si].pattern >= 0 && pi == g->m->shapes[si].pattern &&
-                   awsval__regex_engine(g->m->patterns[pi].re, NULL) >= 0 && false);
-    (void)search;
+    int64_t cps = awsval__utf8_count(T(g, off0), n0, NULL);
     for (int t2 = 0; t2 < 24; t2++) {
+        const char *s0 = T(g, off0);
         uint32_t cp = outside && t2 < 16 ? cands[below(g, outside)] : cands[below(g, nc)];
         char b[4];
         size_t k = put_cp(b, cp);
@@ -2657,12 +2656,7 @@ static int break_string(awsval_gen *g, uint32_t id, bool key, int32_t pi, const 
             continue;
         }
         set_text_node(g, id, GV_STR, off, (uint32_t)g->str.len);
-        int rr = expect(g, id, kind, source);
-        if (rr) return rr;
-        n = &g->nodes[id];
-        s0 = T(g, n->text); /* the text arena may have moved */
-        (void)s0;
-        return 0;
+        return expect(g, id, kind, source);
     }
     return 0;
 }
@@ -2889,8 +2883,7 @@ static int fault_documented(awsval_gen *g, uint32_t id, bool key)
             break;
         }
         case AV_DOC_CHARSET:
-            r = break_string(g, id, key, draw_pattern(g, si) == sh->pattern ? -1 : -1, d, AWSVAL_KIND_PATTERN,
-                             AWSVAL_SOURCE_DOCUMENTED);
+            r = break_string(g, id, key, -1, d, AWSVAL_KIND_PATTERN, AWSVAL_SOURCE_DOCUMENTED);
             break;
         case AV_DOC_REGEX:
             r = break_string(g, id, key, d->pattern, NULL, AWSVAL_KIND_PATTERN, AWSVAL_SOURCE_DOCUMENTED);
@@ -3697,7 +3690,6 @@ awsval_code awsval_generate(awsval_gen *g, awsval_ctx *c, const char *operation,
         if (rc != AWSVAL_BADARG) awsval_ctx_trim(c);
         return rc;
     }
-    awsval__out out = {buf, cap, 0, AWSVAL__ESC_NONE};
     size_t n = g->out.len;
     if (n < cap) {
         memcpy(buf, g->out.data ? g->out.data : "", n);
@@ -3706,7 +3698,6 @@ awsval_code awsval_generate(awsval_gen *g, awsval_ctx *c, const char *operation,
         memcpy(buf, g->out.data, cap - 1);
         buf[cap - 1] = '\0';
     }
-    (void)out;
     if (need) *need = n + 1;
     return n < cap ? AWSVAL_OK : AWSVAL_TOOSMALL;
 }
