@@ -125,7 +125,7 @@ static const command commands[] = {
      "  2  a model did not load, or an error: usage, I/O\n",
      cmd_models},
     {"gen", C_GEN, "SERVICE OPERATION", {"SERVICE", "OPERATION"}, 2,
-     "generated inputs, valid or with one fault, with the answer to each", cmd_gen_help, cmd_gen_exits,
+     "generated inputs, valid or with a fault, and their answers", cmd_gen_help, cmd_gen_exits,
      cmd_gen},
     {"help", C_HELP, "[COMMAND]", {NULL}, 1, "show this text, or a command's",
      "Shows the usage of awsval, or of a command.\n", "  0  success\n  2  no such command\n", NULL},
