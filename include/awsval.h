@@ -73,7 +73,8 @@ AWSVAL_API const char *awsval_version_string(void);
     X(IO, 6, "cannot read the file")                                                 \
     X(TOOSMALL, 7, "the output buffer is too small")                                 \
     X(NOCHECK, 8, "no check has run on this context")                                \
-    X(LIMIT, 9, "a limit was reached before the answer was known")
+    X(LIMIT, 9, "a limit was reached before the answer was known")                  \
+    X(NOGEN, 10, "no input of the kind asked for can be generated")
 
 typedef uint32_t awsval_code;
 #define AWSVAL__CODE_DEFINE(name, num, msg) enum { AWSVAL_##name = num };
@@ -587,6 +588,158 @@ AWSVAL_API awsval_code awsval_json_string(const char *json, size_t len, char *bu
  */
 AWSVAL_API awsval_code awsval_locate_pos(const char *input, size_t len, size_t pos,
                                          size_t *line, size_t *col);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Generating inputs (valid ones, and ones with exactly one fault)                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * A generator of operation inputs for one model: valid inputs (every constraint satisfied) and
+ * inputs with exactly one fault of a chosen kind, deterministic in a seed. Each generated input
+ * is checked by the real checker on the caller's context, which then holds the service's answer
+ * to it: the usual accessors and renderers state what the service answers (nothing, or the
+ * fault's one violation). Strings come from the pattern's syntax tree with Java's meaning
+ * (classes, \p{..}, quantifiers clipped to the length bounds, alternatives), lengths in code
+ * points, and every value is confirmed by the checker's own matcher before it is used; a value
+ * that cannot be made is left out (optional members) or reported (AWSVAL_NOGEN), never written
+ * wrong.
+ *
+ * A generator caches what it derives from the model's patterns: it borrows the model (which
+ * must outlive it) and is used by one thread at a time (one per thread, like a context).
+ */
+typedef struct awsval_gen awsval_gen;
+
+/* Fault kinds. Those of the model's constraints have the number of the violation kind they
+ * make (AWSVAL_KIND_*). */
+#define AWSVAL_FAULT_NONE       0u /**< no fault: a valid input */
+#define AWSVAL_FAULT_REQUIRED   1u /**< a required member left out */
+#define AWSVAL_FAULT_TYPE       2u /**< a value of another JSON type (HTTP: text that does not
+                                        read as the member's type) */
+#define AWSVAL_FAULT_LENGTH     3u /**< a string, blob, list or map one below its min or one
+                                        above its max */
+#define AWSVAL_FAULT_PATTERN    4u /**< a string with a character its pattern refuses */
+#define AWSVAL_FAULT_ENUM       5u /**< a near miss of an enum value */
+#define AWSVAL_FAULT_RANGE      6u /**< a number one step below its min or above its max */
+#define AWSVAL_FAULT_UNION      7u /**< a union with two members set */
+#define AWSVAL_FAULT_UNKNOWN    8u /**< a member the model does not define (not over HTTP, where
+                                        services ignore them) */
+#define AWSVAL_FAULT_UNIQUE    11u /**< a uniqueItems list with two equal items */
+#define AWSVAL_FAULT_DOCUMENTED 13u /**< a documented (overlay) rule broken: a key beginning
+                                         with "aws:", a character outside the documented set */
+#define AWSVAL_FAULT_DUPLICATE_KEY 14u /**< wire: an object with a key twice (parse error) */
+#define AWSVAL_FAULT_UTF8      15u /**< wire: a string with a byte that is not UTF-8 */
+#define AWSVAL_FAULT_DEPTH     16u /**< wire: nesting one deeper than the context's max_depth */
+#define AWSVAL_FAULT_ANY      255u /**< one of the model faults (REQUIRED to DOCUMENTED) that the
+                                        operation admits, drawn at random (wire faults only
+                                        when asked for by name) */
+
+/** Generator flag: write the raw HTTP/1.1 request a gateway would see (restJson1: method,
+ *  target with labels and query, headers, body; awsJson: POST / with X-Amz-Target), as
+ *  awsval_check_http reads it, instead of the operation's input as JSON. Models of other
+ *  protocols: AWSVAL_BADARG. */
+#define AWSVAL_GEN_HTTP 0x1u
+
+/** Options of awsval_generate. Start from awsval_gen_opts_init (zero is a meaningful value of
+ *  most fields); a field past the caller's `size` takes its default. */
+typedef struct awsval_gen_opts {
+    uint32_t size;          /**< sizeof(awsval_gen_opts) */
+    uint32_t flags;         /**< AWSVAL_GEN_* */
+    uint64_t seed;          /**< the same seed, model, operation and options give the same
+                                 input, byte for byte */
+    uint32_t fault;         /**< AWSVAL_FAULT_*; default NONE */
+    /** A JSON Pointer ("/tags", "/targets/0/id"): the fault goes at or below this value, and
+     *  the members and items on the way to it are generated. "*" matches any list index or map
+     *  key. NULL or "": anywhere. Borrowed during the call only. */
+    const char *path;
+    uint32_t optional_pct;  /**< % of optional members present (default 50) */
+    uint32_t list_min;      /**< list and map sizes are drawn in [list_min, list_max] within the */
+    uint32_t list_max;      /**< shape's own bounds (defaults 1 and 3) */
+    uint32_t bound_pct;     /**< % of lengths, sizes and numbers put exactly on a bound of the
+                                 shape (default 20) */
+    uint32_t nonascii_pct;  /**< % of characters drawn outside ASCII where the constraints allow
+                                 (default 10) */
+    uint32_t astral_pct;    /**< % of those drawn outside the BMP (default 20) */
+    uint32_t max_depth;     /**< nesting of structures, lists and maps past which only required
+                                 members are generated (default 5) */
+    uint32_t max_length;    /**< longest string, blob or list drawn when it is not on a bound
+                                 (default 40) */
+} awsval_gen_opts;
+
+/* Why a value could not be generated (awsval_gen_info.why, bits). */
+#define AWSVAL_GEN_WHY_PATTERN 0x01u /**< no string was found that matches the pattern and meets
+                                          the other constraints */
+#define AWSVAL_GEN_WHY_LENGTH  0x02u /**< no length the pattern allows lies within the bounds */
+#define AWSVAL_GEN_WHY_ENUM    0x04u /**< no enum value meets the other constraints */
+#define AWSVAL_GEN_WHY_RANGE   0x08u /**< the numeric range is empty */
+#define AWSVAL_GEN_WHY_DEPTH   0x10u /**< required members nest past the context's max_depth */
+#define AWSVAL_GEN_WHY_SIZE    0x20u /**< the input would be over the context's max_size */
+#define AWSVAL_GEN_WHY_HTTP    0x40u /**< the value cannot be written where the protocol binds it
+                                          (characters a header cannot hold, a label that routes
+                                          to another operation, a bound Content-Type, ...) */
+#define AWSVAL_GEN_WHY_NOFAULT 0x80u /**< no value (at the path) admits the fault asked for */
+
+/* awsval_gen_info.flags */
+/** The checker's answer to the generated input is not the one intended (valid, or exactly the
+ *  fault's one violation): a bug in the generator or the checker; please report it. The
+ *  context holds the checker's answer all the same. */
+#define AWSVAL_GEN_INFO_DIFFERS 0x1u
+
+/** What a generation made. Zero-initialise and set `size`. */
+typedef struct awsval_gen_info {
+    uint32_t size;        /**< sizeof(awsval_gen_info) */
+    uint32_t fault;       /**< the fault put in (for ANY, the kind drawn); NONE for a valid
+                               input */
+    uint32_t kind;        /**< the violation kind the fault makes (AWSVAL_KIND_*; PARSE for wire
+                               faults), 0 for a valid input */
+    uint32_t flags;       /**< AWSVAL_GEN_INFO_* */
+    uint32_t values;      /**< values generated (members, items, entries, keys) */
+    uint32_t skipped;     /**< optional members and items left out: no value meeting their
+                               constraints could be made */
+    uint32_t why;         /**< AWSVAL_GEN_WHY_* of those, or of the failure (AWSVAL_NOGEN) */
+    char where[256];      /**< JSON Pointer of the first value that could not be made (cut on
+                               a character boundary), or "" */
+    char fault_at[256];   /**< JSON Pointer of the faulty value (a member left out: where it
+                               would be; wire faults: ""), cut on a character boundary */
+} awsval_gen_info;
+
+/** Sets `size` and every option to its default. */
+AWSVAL_API void awsval_gen_opts_init(awsval_gen_opts *opts);
+
+/**
+ * Creates a generator for `model`, which it borrows. Thread-safe.
+ * @param code set to AWSVAL_OK, AWSVAL_NOMEM or AWSVAL_BADARG; may be NULL.
+ * @return a generator owned by the caller (free with awsval_gen_free), or NULL.
+ */
+AWSVAL_API awsval_gen *awsval_gen_create(const awsval_model *model, const awsval_alc *alc,
+                                         awsval_code *code);
+/** Frees a generator. NULL is a no-op. */
+AWSVAL_API void awsval_gen_free(awsval_gen *gen);
+
+/**
+ * Generates one input of `operation` into `buf`, snprintf-style (writes what fits, always
+ * NUL-terminates when cap > 0; a cut input is useless, so check the code), then checks it on
+ * `ctx` (with the context's flags and limits, or as awsval_check_http for AWSVAL_GEN_HTTP), so
+ * that the context holds the service's answer to it. Calling again with the same arguments and
+ * a buffer of `need` bytes gives the same input in full. Not thread-safe on `gen` or `ctx`.
+ * `opts` may be NULL (defaults); `info` may be NULL.
+ * @param need set to the bytes needed including the NUL; may be NULL.
+ * @return AWSVAL_OK, AWSVAL_TOOSMALL (the context holds the answer to the whole input),
+ *         AWSVAL_NOTFOUND (no such operation), AWSVAL_NOGEN (a required value cannot be made,
+ *         or nothing admits the fault asked for: `info` says why and where; the context then
+ *         holds no answer), AWSVAL_BADARG (an option out of range, or AWSVAL_GEN_HTTP for a
+ *         protocol other than restJson1 and awsJson) or AWSVAL_NOMEM.
+ */
+AWSVAL_API awsval_code awsval_generate(awsval_gen *gen, awsval_ctx *ctx, const char *operation,
+                                       const awsval_gen_opts *opts, char *buf, size_t cap,
+                                       size_t *need, awsval_gen_info *info);
+
+/** The name of a fault kind ("none", "required", "type", "length", "pattern", "enum", "range",
+ *  "union", "unknown", "unique", "documented", "duplicate-key", "utf8", "depth", "any"), or
+ *  NULL. Static storage. */
+AWSVAL_API const char *awsval_fault_name(uint32_t fault);
+/** The fault kind named `name` (as awsval_fault_name spells it).
+ *  @return AWSVAL_OK, AWSVAL_NOTFOUND or AWSVAL_BADARG. */
+AWSVAL_API awsval_code awsval_fault_find(const char *name, uint32_t *fault);
 
 #ifdef __cplusplus
 }

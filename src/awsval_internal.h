@@ -9,7 +9,8 @@
  *   check, jsoneq                     descent and constraint checks: violations as data
  *   http                              routing, binding, text -> typed values
  *   result, echo, report, response    the result store; ALL wording; HTTP answers
- *   api                               the public entry points that tie them together */
+ *   api                               the public entry points that tie them together
+ *   gen                               generated inputs, checked through the entry points */
 #ifndef AWSVAL_INTERNAL_H
 #define AWSVAL_INTERNAL_H
 

@@ -101,6 +101,9 @@ const awsval__rx_node *awsval__rx_root(const awsval__rx_tree *t);
 const awsval__rx_node *awsval__rx_kid(const awsval__rx_tree *t, const awsval__rx_node *n, uint32_t i);
 const awsval__rx_range *awsval__rx_ranges(const awsval__rx_tree *t, const awsval__rx_node *n);
 uint32_t awsval__rx_node_count(const awsval__rx_tree *t);
+/* The index of node n in t, in [1, awsval__rx_node_count(t)] (for per-node tables kept by a
+ * generator). */
+uint32_t awsval__rx_node_index(const awsval__rx_tree *t, const awsval__rx_node *n);
 /* Writes the tree in a readable prefix form (for tests and diagnostics); returns the length it
  * needs, like snprintf. */
 size_t awsval__rx_dump(const awsval__rx_tree *t, char *buf, size_t cap);

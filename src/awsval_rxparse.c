@@ -795,6 +795,7 @@ const awsval__rx_range *awsval__rx_ranges(const awsval__rx_tree *t, const awsval
     return t->ranges ? t->ranges + n->ranges : NULL; /* no ranges anywhere: only empty sets */
 }
 uint32_t awsval__rx_node_count(const awsval__rx_tree *t) { return t->nnodes - 1; }
+uint32_t awsval__rx_node_index(const awsval__rx_tree *t, const awsval__rx_node *n) { return (uint32_t)(n - t->nodes); }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Dump                                                                                        */

@@ -27,6 +27,7 @@ enum {
     C_SERVICES = 1u << 5,
     C_MODELS = 1u << 6,
     C_HELP = 1u << 7,
+    C_GEN = 1u << 8,
 };
 
 typedef struct command {
@@ -123,6 +124,9 @@ static const command commands[] = {
      "  0  every model loaded\n"
      "  2  a model did not load, or an error: usage, I/O\n",
      cmd_models},
+    {"gen", C_GEN, "SERVICE OPERATION", {"SERVICE", "OPERATION"}, 2,
+     "generated inputs, valid or with a fault, and their answers", cmd_gen_help, cmd_gen_exits,
+     cmd_gen},
     {"help", C_HELP, "[COMMAND]", {NULL}, 1, "show this text, or a command's",
      "Shows the usage of awsval, or of a command.\n", "  0  success\n  2  no such command\n", NULL},
 };
@@ -139,11 +143,15 @@ enum {
     OPT_MAX_SIZE,
     OPT_MAX_DEPTH,
     OPT_MAX_VIOLATIONS,
+    OPT_COUNT,
+    OPT_SEED,
+    OPT_FAULT,
+    OPT_PATH,
     OPT_END
 };
 
-#define C_MODEL_USERS (C_CHECK | C_BATCH | C_HTTP | C_DESCRIBE)
-#define C_CHECKERS (C_CHECK | C_BATCH | C_HTTP)
+#define C_MODEL_USERS (C_CHECK | C_BATCH | C_HTTP | C_DESCRIBE | C_GEN)
+#define C_CHECKERS (C_CHECK | C_BATCH | C_HTTP | C_GEN)
 
 typedef struct option_doc {
     int id;
@@ -165,6 +173,10 @@ static const struct option long_options[] = {
     {"max-size", required_argument, NULL, OPT_MAX_SIZE},
     {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
     {"max-violations", required_argument, NULL, OPT_MAX_VIOLATIONS},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"fault", required_argument, NULL, OPT_FAULT},
+    {"path", required_argument, NULL, OPT_PATH},
     {NULL, 0, NULL, 0},
 };
 
@@ -182,11 +194,12 @@ static const option_doc option_docs[] = {
     {OPT_PATTERN_MODE, "MODE", C_CHECKERS | C_MODELS,
      "full: a pattern must match the whole value, as AWS services do\n"
      "(default); search: a match anywhere in the value (Smithy's rule)"},
-    {OPT_FORMAT, "FORMAT", C_CHECK | C_BATCH,
+    {OPT_FORMAT, "FORMAT", C_CHECK | C_BATCH | C_GEN,
      "native: the service's own error document (check's default); aws: the\n"
      "service's message; smithy: Smithy's ValidationException document;\n"
-     "json: the machine report (batch's default)"},
-    {OPT_IGNORE_UNKNOWN, NULL, C_CHECK | C_BATCH,
+     "json: the machine report (batch's default); gen: params (the input\n"
+     "as JSON, the default) or http (the raw request)"},
+    {OPT_IGNORE_UNKNOWN, NULL, C_CHECK | C_BATCH | C_GEN,
      "do not report members the model does not define (http never reports\n"
      "them: services ignore them)"},
     {OPT_MAX_SIZE, "BYTES", C_CHECKERS,
@@ -194,6 +207,10 @@ static const option_doc option_docs[] = {
      "most 2147483648)"},
     {OPT_MAX_DEPTH, "N", C_CHECKERS, "deepest JSON nesting (default 64, at most 4096)"},
     {OPT_MAX_VIOLATIONS, "N", C_CHECKERS, "violations kept in a report (default 100, at most 65536)"},
+    {OPT_COUNT, "N", C_GEN, "inputs to generate (default 1)"},
+    {OPT_SEED, "S", C_GEN, "the first input's seed (default 1; input I has S+I)"},
+    {OPT_FAULT, "KIND", C_GEN, "one fault of this kind in each input, or any (default: none)"},
+    {OPT_PATH, "PTR", C_GEN, "the fault at or below this JSON Pointer (\"*\": any index or key)"},
 };
 #define NOPTION_DOCS (sizeof option_docs / sizeof option_docs[0])
 
@@ -611,6 +628,7 @@ static int run(int argc, char **argv, char **operands)
             else if (strcmp(optarg, "aws") == 0) o.style = AWSVAL_REPORT_AWS;
             else if (strcmp(optarg, "smithy") == 0) o.style = AWSVAL_REPORT_SMITHY;
             else if (strcmp(optarg, "json") == 0) o.style = AWSVAL_REPORT_JSON;
+            else if (strcmp(optarg, "params") == 0 || strcmp(optarg, "http") == 0) o.gen.format = optarg;
             else return cli_error("--format: unknown format '%s' (native, aws, smithy, json)", optarg);
             break;
         case OPT_MAX_SIZE:
@@ -627,6 +645,10 @@ static int run(int argc, char **argv, char **operands)
                 return cli_error("--max-violations: '%s' is not a number from 1 to 65536", optarg);
             o.ctx.max_violations = (uint32_t)num;
             break;
+        case OPT_COUNT: o.gen.count = optarg; break;
+        case OPT_SEED: o.gen.seed = optarg; break;
+        case OPT_FAULT: o.gen.fault = optarg; break;
+        case OPT_PATH: o.gen.path = optarg; break;
         default: return option_error(c, argv);
         }
     }
@@ -665,6 +687,8 @@ static int run(int argc, char **argv, char **operands)
             return cli_error("option '--%s' does not apply to '%s' (see: awsval %s --help)", option_name(d->id),
                              cmd->name, cmd->name);
     }
+    if (o.gen.format && !(cmd->bit & C_GEN))
+        return cli_error("--format: '%s' is a format of gen (see: awsval %s --help)", o.gen.format, cmd->name);
     if (o.model_file && o.models_dir) return cli_error("--model and --models exclude each other");
     if (o.service && !o.model_file) return cli_error("--service applies with --model only");
 

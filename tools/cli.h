@@ -12,6 +12,12 @@
 /* Exit statuses (as grep and ripgrep use them). */
 enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_ERROR = 2 };
 
+/* gen's options as given (checked by cmd_gen); NULL when not given. */
+typedef struct cli_gen_opts {
+    const char *count, *seed, *fault, *path;
+    const char *format;      /* --format params or http */
+} cli_gen_opts;
+
 /* What the options say. */
 typedef struct cli_opts {
     const char *model_file;  /* --model FILE */
@@ -22,6 +28,7 @@ typedef struct cli_opts {
     bool style_set;          /* --format was given (batch's default differs) */
     uint32_t model_flags;    /* AWSVAL_MODEL_* */
     awsval_ctx_opts ctx;     /* flags and limits of the checks */
+    cli_gen_opts gen;        /* gen's own options */
 } cli_opts;
 
 /* Writes "awsval: MESSAGE\n" to stderr. Returns EXIT_ERROR. */
@@ -80,5 +87,7 @@ char *cli_json_text(const char *token, size_t n, size_t *len);
 int cmd_batch(const cli_opts *o, int argc, char **argv);
 int cmd_http(const cli_opts *o, int argc, char **argv);
 int cmd_regex(const cli_opts *o, int argc, char **argv);
+int cmd_gen(const cli_opts *o, int argc, char **argv);
+extern const char cmd_gen_help[], cmd_gen_exits[];
 
 #endif
