@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "awsval.h"
+#include "bench_common.h"
 /* For awsval__hash only (a static inline function): the keys are chosen against it. */
 #include "../src/awsval_internal.h"
 
@@ -50,13 +51,6 @@ static const char model_json[] =
     "\"Map\":{\"type\":\"map\",\"key\":{\"shape\":\"Key\"},\"value\":{\"shape\":\"Text\"}},"
     "\"Key\":{\"type\":\"string\",\"min\":1,\"max\":128},"
     "\"EvilList\":{\"type\":\"list\",\"member\":{\"shape\":\"Evil\"}}}}";
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct acase {
     const char *name;

@@ -19,25 +19,7 @@
 #include <time.h>
 
 #include "awsval.h"
-
-static size_t allocs;
-
-static void *count_malloc(void *ctx, size_t n) { (void)ctx; allocs++; return malloc(n); }
-static void *count_realloc(void *ctx, void *p, size_t old, size_t n)
-{
-    (void)ctx;
-    (void)old;
-    allocs++;
-    return realloc(p, n);
-}
-static void count_free(void *ctx, void *p) { (void)ctx; free(p); }
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "bench_common.h"
 
 /* Appends a code point of the cycle a, é, 日, 𠀀 (1, 2, 3 and 4 UTF-8 bytes; all letters). */
 static size_t put_mixed(char *p, int i)
@@ -158,8 +140,7 @@ int main(int argc, char **argv)
         free(big);
         return 0;
     }
-    awsval_alc alc = {count_malloc, count_realloc, count_free, NULL};
-    awsval_ctx_opts co = {.size = sizeof co, .alc = &alc};
+    awsval_ctx_opts co = {.size = sizeof co, .alc = &bench_alc};
     awsval_ctx *ctx = awsval_ctx_create(&co, NULL);
     awsval_model *lattice = awsval_model_load_builtin("vpc-lattice", NULL, NULL);
     awsval_model *apprunner = awsval_model_load_builtin("apprunner", NULL, NULL);

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "awsval.h"
+#include "bench_common.h"
 
 typedef struct req {
     const awsval_model *m;
@@ -40,23 +41,11 @@ typedef struct corpus {
     size_t n, cap, bytes;
 } corpus;
 
-static size_t allocs;
-static void *count_malloc(void *ctx, size_t n) { (void)ctx; allocs++; return malloc(n); }
-static void *count_realloc(void *ctx, void *p, size_t old, size_t n)
-{
-    (void)ctx;
-    (void)old;
-    allocs++;
-    return realloc(p, n);
-}
-static void count_free(void *ctx, void *p) { (void)ctx; free(p); }
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+typedef struct bset {
+    const char *name;
+    const corpus *c;
+    bool render;
+} bset;
 
 static void push(corpus *c, req r)
 {
@@ -102,6 +91,10 @@ static const uint32_t faults[] = {AWSVAL_FAULT_REQUIRED, AWSVAL_FAULT_TYPE,    A
                                   AWSVAL_FAULT_UNION,    AWSVAL_FAULT_UNKNOWN, AWSVAL_FAULT_UNIQUE,
                                   AWSVAL_FAULT_DOCUMENTED};
 
+#define VARIANTS 4
+static const char *const variant_names[VARIANTS] = {"valid: required only, short values", "valid: at the bounds",
+                                                    "valid: the generator's defaults", "valid: Unicode-heavy"};
+
 static int build(awsval_ctx *ctx, awsval_model *const *models, size_t nm, unsigned seeds,
                  corpus *valid, corpus *invalid)
 {
@@ -113,7 +106,7 @@ static int build(awsval_ctx *ctx, awsval_model *const *models, size_t nm, unsign
             const char *op = awsval_model_operation_name(models[k], i);
             for (unsigned s = 0; s < seeds; s++) {
                 awsval_gen_opts o;
-                for (int v = 0; v < 4; v++) {
+                for (int v = 0; v < VARIANTS; v++) {
                     awsval_gen_opts_init(&o);
                     o.seed = 1000003u * s + (uint64_t)v;
                     if (v == 0) { /* minimal */
@@ -128,7 +121,7 @@ static int build(awsval_ctx *ctx, awsval_model *const *models, size_t nm, unsign
                         o.nonascii_pct = 90;
                         o.astral_pct = 33;
                     }
-                    gen_one(g, ctx, models[k], op, &o, valid, &bad);
+                    gen_one(g, ctx, models[k], op, &o, &valid[v], &bad);
                 }
                 for (size_t f = 0; f < sizeof faults / sizeof *faults; f++) {
                     awsval_gen_opts_init(&o);
@@ -197,16 +190,17 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    awsval_alc alc = {count_malloc, count_realloc, count_free, NULL};
-    awsval_ctx_opts co = {.size = sizeof co, .alc = &alc};
+    awsval_ctx_opts co = {.size = sizeof co, .alc = &bench_alc};
     awsval_ctx *ctx = awsval_ctx_create(&co, NULL);
     size_t nm = awsval_builtin_count();
     awsval_model **models = calloc(nm, sizeof *models);
     if (!ctx || !models) return 1;
     for (size_t i = 0; i < nm; i++)
         if (!(models[i] = awsval_model_load_builtin(awsval_builtin_name(i), NULL, NULL))) return 1;
-    corpus valid = {0}, invalid = {0};
-    int bad = build(ctx, models, nm, seeds, &valid, &invalid);
+    corpus variant[VARIANTS] = {{0}}, valid = {0}, invalid = {0};
+    int bad = build(ctx, models, nm, seeds, variant, &invalid);
+    for (int v = 0; v < VARIANTS; v++)
+        for (size_t i = 0; i < variant[v].n; i++) push(&valid, variant[v].r[i]);
     if (write) {
         FILE *f = fopen(write, "w");
         if (!f) {
@@ -238,37 +232,36 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nm; i++) ops += awsval_model_operation_count(models[i]);
     printf("awsval %s corpus benchmark, one core: %zu services, %zu operations, %u seeds\n",
            awsval_version_string(), nm, ops, seeds);
-    printf("%-34s %9s %10s %11s %14s %9s %s\n", "set", "requests", "bytes", "ns/check", "checks/s", "MB/s",
+    printf("%-36s %9s %10s %11s %14s %9s %s\n", "set", "requests", "bytes", "ns/check", "checks/s", "MB/s",
            "allocs/check");
     /* warm-up */
     pass(ctx, &valid, false, out, sizeof out);
     pass(ctx, &invalid, true, out, sizeof out);
-    struct {
-        const char *name;
-        const corpus *c;
-        bool render;
-    } sets[] = {{"valid", &valid, false},
-                {"invalid (verdict and violations)", &invalid, false},
-                {"invalid, with the service's answer", &invalid, true}};
-    double ns[3];
-    for (int s = 0; s < 3; s++) {
+    bset sets[VARIANTS + 3];
+    for (int v = 0; v < VARIANTS; v++) sets[v] = (bset){variant_names[v], &variant[v], false};
+    sets[VARIANTS] = (bset){"valid: all", &valid, false};
+    sets[VARIANTS + 1] = (bset){"invalid (verdict and violations)", &invalid, false};
+    sets[VARIANTS + 2] = (bset){"invalid, with the service's answer", &invalid, true};
+    double ns[VARIANTS + 3];
+    for (int s = 0; s < VARIANTS + 3; s++) {
         unsigned long passes;
         allocs = 0;
         ns[s] = timed(ctx, sets[s].c, sets[s].render, seconds, out, sizeof out, &passes);
         double checks = (double)passes * (double)sets[s].c->n;
-        printf("%-34s %9zu %10zu %11.1f %14.0f %9.1f %.3f\n", sets[s].name, sets[s].c->n, sets[s].c->bytes,
+        printf("%-36s %9zu %10zu %11.1f %14.0f %9.1f %.3f\n", sets[s].name, sets[s].c->n, sets[s].c->bytes,
                ns[s], 1e9 / ns[s], (double)sets[s].c->bytes / (double)sets[s].c->n / ns[s] * 1e3,
                (double)allocs / checks);
         if (allocs) bad++;
     }
-    double all = (ns[0] * (double)valid.n + ns[1] * (double)invalid.n) / (double)(valid.n + invalid.n);
+    double all = (ns[VARIANTS] * (double)valid.n + ns[VARIANTS + 1] * (double)invalid.n) / (double)(valid.n + invalid.n);
     printf("CORPUS %zu requests (%zu valid, %zu invalid): %.1f ns/check, %.0f checks/s; "
            "rendering the answer adds %.1f ns per invalid request\n",
-           valid.n + invalid.n, valid.n, invalid.n, all, 1e9 / all, ns[2] - ns[1]);
+           valid.n + invalid.n, valid.n, invalid.n, all, 1e9 / all, ns[VARIANTS + 2] - ns[VARIANTS + 1]);
     printf("TOTAL %s\n", bad ? "FAILED (a generated request not answered as intended, or a steady-state allocation)"
                              : "ok: every verdict as generated, zero allocations per check");
 done:
     for (size_t i = 0; i < valid.n; i++) free(valid.r[i].json);
+    for (int v = 0; v < VARIANTS; v++) free(variant[v].r);
     for (size_t i = 0; i < invalid.n; i++) free(invalid.r[i].json);
     free(valid.r);
     free(invalid.r);

@@ -80,6 +80,7 @@ $root/install/consumer-pc
 stage "benchmarks (figures only; they fail only on a wrong verdict or a steady-state allocation)"
 $root/plain/awsval_bench --seconds 0.2
 $root/plain/awsval_adversarial --seconds 0.2
+$root/plain/awsval_corpus --seconds 0.2
 
 stage "ASan+UBSan build: all tests and the fuzz regressions"
 configure asan -DCMAKE_BUILD_TYPE=Debug -DAWSVAL_SANITIZER=address -DAWSVAL_BUILD_TESTS=ON \
