@@ -954,17 +954,24 @@ void awsval__walk_value(awsval__walk *w, int32_t si, uint32_t nseg, uint32_t vfl
     /* A sensitive shape makes everything in it sensitive, however it is reached. */
     if (sh && (sh->flags & AV_SF_SENSITIVE)) vflags |= AWSVAL_VIOLATION_SENSITIVE;
     switch (*w->sc.p) {
+    /* A container of the wrong type is entered once, by type_mismatch's untyped reading. */
     case '{':
+        if (sh && t != AV_T_STRUCTURE && t != AV_T_MAP) {
+            type_mismatch(w, si, nseg, vflags, g, NULL);
+            break;
+        }
         if (!enter(w)) return;
         if (!sh || t == AV_T_STRUCTURE) structure(w, si, nseg, vflags, NULL, 0);
-        else if (t == AV_T_MAP) map(w, si, nseg, vflags);
-        else type_mismatch(w, si, nseg, vflags, g, NULL);
+        else map(w, si, nseg, vflags);
         w->depth--;
         break;
     case '[':
+        if (sh && t != AV_T_LIST) {
+            type_mismatch(w, si, nseg, vflags, g, NULL);
+            break;
+        }
         if (!enter(w)) return;
-        if (!sh || t == AV_T_LIST) list(w, si, nseg, vflags);
-        else type_mismatch(w, si, nseg, vflags, g, NULL);
+        list(w, si, nseg, vflags);
         w->depth--;
         break;
     case '"':

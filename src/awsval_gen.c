@@ -2437,11 +2437,8 @@ static int fault_type(awsval_gen *g, uint32_t id)
     }
     /* an empty list or object for a member bound to the query string reads as no value */
     bool query = n->parent == 1 && n->member >= 0 && g->m->members[n->member].location == AV_LOC_QUERY;
-    /* The checker enters a container of the wrong type twice (awsval__walk_value, then
-     * type_mismatch): at exactly the context's max_depth it answers "too deep" instead of the
-     * type violation. Until that is fixed, no container is put there (reported, with a
-     * reproducer, in fuzz/README.md). */
-    bool at_limit = n->depth >= g->c->opts.max_depth;
+    /* a container below the context's max_depth is answered "too deep", not a type fault */
+    bool at_limit = n->depth > g->c->opts.max_depth;
     int first = (int)below(g, (uint64_t)na);
     for (int k = 0; k < na; k++) {
         int a = (first + k) % na;

@@ -1296,6 +1296,16 @@ Test(check, depth_limit)
     cr_assert_eq(awsval_check(c, kinds, "Kinds", j, strlen(j)), AWSVAL_OK);
     j = "{\"name\":\"a\",\"items\":[{\"name\":\"a\",\"x\":[]}]}";
     parse_fail_with(c, kinds, "Kinds", j, strlen(j), 37, "nesting deeper than 3 levels");
+    /* A container of the wrong type at exactly the limit is a type violation (it was entered
+     * twice and answered "too deep"; found by fuzz_gen); one level below it is too deep. */
+    const char *mistyped[] = {"{\"name\":\"a\",\"items\":[[]]}", "{\"name\":\"a\",\"items\":[{\"name\":{}}]}"};
+    cr_assert_eq(awsval_check(c, kinds, "Kinds", mistyped[0], strlen(mistyped[0])), AWSVAL_INVALID);
+    cr_assert_eq(awsval_ctx_violation_count(c), 1);
+    awsval_violation v = {.size = sizeof v};
+    cr_assert_eq(awsval_ctx_violation(c, 0, &v), AWSVAL_OK);
+    cr_assert_str_eq(awsval_kind_name(v.kind), "type");
+    cr_assert_str_eq(v.pointer, "/items/0");
+    parse_fail_with(c, kinds, "Kinds", mistyped[1], strlen(mistyped[1]), 29, "nesting deeper than 3 levels");
     awsval_ctx_free(c);
     /* Out of range. */
     o.max_depth = 4097;
