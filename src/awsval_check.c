@@ -330,7 +330,7 @@ static void doc_checks(awsval__walk *w, uint32_t nseg, int32_t si, uint32_t vfla
         if (rule->form == AV_DOC_PREFIX) {
             bad = n >= rule->prefix_len && memcmp(str, AV_STR(m, rule->prefix), rule->prefix_len) == 0;
         } else if (rule->form == AV_DOC_CHARSET) {
-            bad = !awsval__charset_all(&rule->chars, m->bmp + (size_t)rule->chars.bmp * AV_BMP_WORDS, str, n);
+            bad = !awsval__charset_all(&rule->chars, m->bmp + (size_t)rule->chars.bmp * AV_CHARSET_WORDS, str, n);
         } else {
             bad = (rule->min >= 0 && cps < rule->min) || (rule->max >= 0 && cps > rule->max);
             kind = AWSVAL_KIND_LENGTH;

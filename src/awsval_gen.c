@@ -555,7 +555,7 @@ static bool restr_cp(const awsval_gen *g, const restr *r, uint32_t cp)
     size_t k = put_cp(b, cp);
     for (uint32_t i = 0; i < r->ncs; i++) {
         const awsval__doc_rule *d = r->cs[i];
-        if (!awsval__charset_all(&d->chars, g->m->bmp + (size_t)d->chars.bmp * AV_BMP_WORDS, b, k)) return false;
+        if (!awsval__charset_all(&d->chars, g->m->bmp + (size_t)d->chars.bmp * AV_CHARSET_WORDS, b, k)) return false;
     }
     return true;
 }
@@ -2594,7 +2594,7 @@ static int break_string(awsval_gen *g, uint32_t id, bool key, int32_t pi, const 
         if (cs) {
             char b[4];
             size_t k = put_cp(b, cp);
-            if (awsval__charset_all(&cs->chars, g->m->bmp + (size_t)cs->chars.bmp * AV_BMP_WORDS, b, k)) continue;
+            if (awsval__charset_all(&cs->chars, g->m->bmp + (size_t)cs->chars.bmp * AV_CHARSET_WORDS, b, k)) continue;
         }
         bool out = t && !in_alphabet(t, cp);
         if (out) { /* those outside the pattern's alphabet first */

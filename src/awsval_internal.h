@@ -278,9 +278,12 @@ typedef struct awsval__charset {
     uint64_t ascii[2];   /* ASCII members */
     uint32_t categories; /* bit (1 << utf8proc category) for non-ASCII members */
     bool space;          /* non-ASCII white space (U+0085, and Z by category) */
-    uint32_t bmp;        /* index of its BMP bitmap in model->bmp (AV_BMP_WORDS words each) */
+    uint32_t bmp;        /* index of its bitmap in model->bmp (AV_CHARSET_WORDS words each) */
 } awsval__charset;
-#define AV_BMP_WORDS (0x10000 / 64)
+/* The bitmaps cover planes 0-2 (the BMP, emoji and the like, CJK extensions): text beyond them
+ * is rare and goes to utf8proc. */
+#define AV_CHARSET_LIMIT 0x30000
+#define AV_CHARSET_WORDS (AV_CHARSET_LIMIT / 64)
 
 /* A constraint stated by the documentation only (an overlay), as data: the report layer
  * words it. */
@@ -403,7 +406,7 @@ struct awsval_model {
     uint32_t pattern_count;
     awsval__doc_rule *docs;
     uint32_t doc_count;
-    uint64_t *bmp;          /* BMP bitmaps of the documented character sets */
+    uint64_t *bmp;          /* bitmaps (planes 0-2) of the documented character sets */
     awsval__operation *ops; /* sorted by name */
     uint32_t op_count;
     uint32_t *op_table;     /* name hash -> operation index + 1 (0 = empty); size op_mask + 1 */
@@ -476,10 +479,10 @@ extern const size_t awsval__builtin_models_count, awsval__builtin_overlays_count
 /* The mask of Unicode general categories named by `name` ("L" = every letter, "Lu" = upper
  * case letters, ...), or 0 for an unknown name. */
 uint32_t awsval__category_mask(const char *name);
-/* Fills cs->ascii and the BMP bitmap `bmp` (AV_BMP_WORDS words) from its categories and `space`,
- * plus the extra ASCII characters `also`. */
+/* Fills cs->ascii and the bitmap `bmp` (AV_CHARSET_WORDS words; NULL: only cs->ascii) from its
+ * categories and `space`, plus the extra ASCII characters `also`. */
 void awsval__charset_finish(awsval__charset *cs, uint64_t *bmp, const char *also, size_t also_len);
-/* Whether every character of s (valid UTF-8) is in cs, whose BMP bitmap is `bmp`. */
+/* Whether every character of s (valid UTF-8) is in cs, whose bitmap is `bmp`. */
 bool awsval__charset_all(const awsval__charset *cs, const uint64_t *bmp, const char *s, size_t n);
 
 /* ---------------------------------------------------------------------------------------- */

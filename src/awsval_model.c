@@ -592,27 +592,23 @@ static bool overlay_rule(builder *b, const jv *r, const char *label, const char 
         size_t also_n = jv_strlen(also);
         /* A set equal to one made before shares its bitmap (tag keys and values, typically). */
         rule.chars.bmp = UINT32_MAX;
-        uint64_t ascii[2] = {0, 0};
         awsval__charset probe = rule.chars;
-        uint64_t *bits = push(b, &b->bmp, AV_BMP_WORDS * sizeof(uint64_t));
-        if (!bits) return false;
-        awsval__charset_finish(&probe, bits, also_s, also_n);
-        ascii[0] = probe.ascii[0];
-        ascii[1] = probe.ascii[1];
-        uint32_t nb = (uint32_t)(b->bmp.len / (AV_BMP_WORDS * sizeof(uint64_t)));
+        awsval__charset_finish(&probe, NULL, also_s, also_n);
         for (uint32_t k = 0; k < LEN(b->docs, awsval__doc_rule); k++) {
             const awsval__doc_rule *o = &ARR(b->docs, awsval__doc_rule)[k];
             if (o->form == AV_DOC_CHARSET && o->chars.categories == probe.categories &&
-                o->chars.space == probe.space && o->chars.ascii[0] == ascii[0] &&
-                o->chars.ascii[1] == ascii[1]) {
+                o->chars.space == probe.space && o->chars.ascii[0] == probe.ascii[0] &&
+                o->chars.ascii[1] == probe.ascii[1]) {
                 rule.chars = o->chars;
-                b->bmp.len -= AV_BMP_WORDS * sizeof(uint64_t); /* not needed */
                 break;
             }
         }
         if (rule.chars.bmp == UINT32_MAX) {
+            uint64_t *bits = push(b, &b->bmp, AV_CHARSET_WORDS * sizeof(uint64_t));
+            if (!bits) return false;
+            awsval__charset_finish(&probe, bits, also_s, also_n);
             rule.chars = probe;
-            rule.chars.bmp = nb - 1;
+            rule.chars.bmp = (uint32_t)(b->bmp.len / (AV_CHARSET_WORDS * sizeof(uint64_t))) - 1;
         }
     } else if (jv_is(fp, JV_STRING) && jv_strlen(fp) > 0) {
         rule.form = AV_DOC_PREFIX;

@@ -49,10 +49,11 @@ void awsval__charset_finish(awsval__charset *cs, uint64_t *bmp, const char *also
         unsigned char c = (unsigned char)also[i];
         if (c < 128) cs->ascii[c >> 6] |= 1ull << (c & 63);
     }
-    memset(bmp, 0, AV_BMP_WORDS * sizeof *bmp);
+    if (!bmp) return;
+    memset(bmp, 0, AV_CHARSET_WORDS * sizeof *bmp);
     bmp[0] = cs->ascii[0];
     bmp[1] = cs->ascii[1];
-    for (int32_t c = 0x80; c < 0x10000; c++)
+    for (int32_t c = 0x80; c < AV_CHARSET_LIMIT; c++)
         if (in_categories(cs, c)) bmp[c >> 6] |= 1ull << (c & 63);
 }
 
@@ -71,7 +72,7 @@ bool awsval__charset_all(const awsval__charset *cs, const uint64_t *bmp, const c
         size_t k;
         int32_t cp = (int32_t)awsval__utf8_decode(s + i, &k);
         i += k;
-        bool in = cp < 0x10000 ? (bmp[cp >> 6] >> (cp & 63)) & 1 : in_categories(cs, cp);
+        bool in = cp < AV_CHARSET_LIMIT ? (bmp[cp >> 6] >> (cp & 63)) & 1 : in_categories(cs, cp);
         if (!in) return false;
     }
     return true;
