@@ -314,6 +314,39 @@ Test(unicode, utf8_agrees_with_utf8proc)
     cr_assert_gt(invalid, 1500, "%d invalid", invalid);
 }
 
+/* Every lead byte with every second byte, then third and fourth bytes at the edges of the
+ * continuation range, at the end of the input and before more text: the same verdict, count and
+ * bad offset as utf8proc, raw and as JSON. */
+Test(unicode, every_sequence_shape_agrees_with_utf8proc)
+{
+    static const unsigned char edges[] = {0x00, 0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xF5, 0xFF};
+    size_t cases = 0;
+    for (unsigned b0 = 0x80; b0 <= 0xFF; b0++) {
+        for (unsigned b1 = 0; b1 <= 0xFF; b1++) {
+            for (size_t e2 = 0; e2 <= sizeof edges; e2++) {
+                for (size_t e3 = 0; e3 <= sizeof edges; e3 += (b0 >= 0xF0 ? 1 : sizeof edges)) {
+                    unsigned char s[8] = {(unsigned char)b0, (unsigned char)b1};
+                    size_t n = 2;
+                    if (e2 < sizeof edges) s[n++] = edges[e2];
+                    if (e2 < sizeof edges && e3 < sizeof edges) s[n++] = edges[e3];
+                    size_t rbad = 0, lbad = 0, jbad = 0;
+                    long want = ref_count(s, n, &rbad);
+                    long got = lib_count_raw(s, n, &lbad);
+                    long got_json = lib_count_json(s, n, &jbad);
+                    cr_assert_eq(got, want, "%02x %02x (%zu bytes): awsval %ld, utf8proc %ld", b0, b1, n, got, want);
+                    cr_assert_eq(got_json, want, "%02x %02x (%zu bytes, JSON)", b0, b1, n);
+                    if (want < 0) {
+                        cr_assert_eq(lbad, rbad, "%02x %02x (%zu bytes): bad at %zu, utf8proc %zu", b0, b1, n, lbad, rbad);
+                        cr_assert_eq(jbad, rbad, "%02x %02x (%zu bytes, JSON)", b0, b1, n);
+                    }
+                    cases++;
+                }
+            }
+        }
+    }
+    cr_assert_gt(cases, 100000);
+}
+
 /* One bad byte at every position of a long ASCII string: the first bad offset is exact. */
 Test(unicode, bad_byte_at_every_position)
 {
