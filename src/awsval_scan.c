@@ -82,15 +82,15 @@ size_t awsval__json_unescape(const char *p, const char *end, char *dst, size_t *
     return used;
 }
 
-bool awsval__scan_string(awsval__scan *s, awsval__str *out)
+bool awsval__scan_string_from(awsval__scan *s, awsval__str *out, const char *from)
 {
-    const unsigned char *q = (const unsigned char *)s->p + 1, *seg = q;
+    const unsigned char *seg = (const unsigned char *)s->p + 1, *q = (const unsigned char *)from;
     const unsigned char *end = (const unsigned char *)s->end;
     size_t dst_off = 0, dlen = 0; /* unescaped text at s->text->data + dst_off */
     bool copy = false;
     char junk[16];    /* an unterminated string is an error: its escapes are only validated */
     bool dry = false;
-    int64_t cps = 0;
+    int64_t cps = q - seg;
     out->raw_off = (size_t)(s->p - s->start);
     for (;;) {
 #if defined(__SSE2__)

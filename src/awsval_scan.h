@@ -12,6 +12,10 @@
 
 #include "awsval_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef struct awsval__scan {
     const char *start, *p, *end;
     awsval__buf *text;      /* where unescaped strings go (may be NULL: then escapes are an
@@ -116,8 +120,42 @@ static inline bool awsval__scan_literal(awsval__scan *s, const char *word, size_
  * read (2, 6 or 12), or 0 with *why set. */
 size_t awsval__json_unescape(const char *p, const char *end, char *dst, size_t *n, uint8_t *why);
 
-/* Scans the string at s->p (which is '"'). */
-bool awsval__scan_string(awsval__scan *s, awsval__str *out);
+/* Scans the string at s->p (which is '"') from `from`, after plain ASCII text (no escape). */
+bool awsval__scan_string_from(awsval__scan *s, awsval__str *out, const char *from);
+
+/* Scans the string at s->p (which is '"'). Inline for the common string, plain ASCII text,
+ * sixteen bytes at a time; anything else from where that stopped. */
+static inline bool awsval__scan_string(awsval__scan *s, awsval__str *out)
+{
+    const char *q = s->p + 1;
+#if defined(__SSE2__)
+    while (s->end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        /* '"', '\\', and (as signed bytes) everything below 0x20, which includes 0x80 and up */
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (!mask) {
+            q += 16;
+            continue;
+        }
+        q += __builtin_ctz(mask);
+        if (*q != '"') break;
+        size_t len = (size_t)(q - (s->p + 1));
+        out->s = s->p + 1;
+        out->len = len;
+        out->cps = (int64_t)len;
+        out->raw_off = (size_t)(s->p - s->start);
+        out->raw_len = len + 2;
+        out->copied = false;
+        out->text_off = 0;
+        s->p = q + 1;
+        return true;
+    }
+#endif
+    return awsval__scan_string_from(s, out, q);
+}
 /* Scans the number at s->p. */
 bool awsval__scan_number(awsval__scan *s, awsval__num *out);
 /* Scans `"key" :` at s->p; leaves s->p at the value. */
