@@ -173,19 +173,25 @@ static inline void awsval__int_range(uint8_t t, int64_t *lo, int64_t *hi)
 /* Validates UTF-8 strictly (no overlongs, no surrogates, nothing past U+10FFFF).
  * Returns the number of code points, or -1 with *bad (may be NULL) set to the bad byte. */
 int64_t awsval__utf8_count(const char *s, size_t n, size_t *bad);
-typedef struct awsval__utf8_lead {
-    uint8_t len, first, span;
-} awsval__utf8_lead;
-extern const awsval__utf8_lead awsval__utf8_leads[128];
-/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80, i < n) per RFC 3629 table 3-7;
- * returns its length or 0. Inline: it runs once per non-ASCII code point of every request. */
+/* Validates the multi-byte sequence at s[i] (s[i] >= 0x80) per RFC 3629 table 3-7; returns its
+ * length or 0. Inline: it runs once per non-ASCII code point of every request. */
 static inline size_t awsval__utf8_seq(const unsigned char *s, size_t i, size_t n)
 {
-    const awsval__utf8_lead *t = &awsval__utf8_leads[s[i] & 0x7F];
-    size_t k = t->len;
-    if (!k || n - i < k || (unsigned char)(s[i + 1] - t->first) > t->span) return 0;
-    if (k > 2 && ((s[i + 2] & 0xC0) != 0x80 || (k > 3 && (s[i + 3] & 0xC0) != 0x80))) return 0;
-    return k;
+    unsigned c = s[i];
+    if (c >= 0xC2 && c <= 0xDF) return (i + 1 < n && (s[i + 1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (i + 2 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80) ? 3 : 0;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (i + 3 >= n) return 0;
+        unsigned c1 = s[i + 1];
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        return (c1 >= lo && c1 <= hi && (s[i + 2] & 0xC0) == 0x80 && (s[i + 3] & 0xC0) == 0x80) ? 4 : 0;
+    }
+    return 0;
 }
 /* Of eight bytes (as read by memcpy), those that end a plain run of JSON string text: '"',
  * '\\', controls and non-ASCII. Nonzero when there is one; the lowest flagged byte is exact. */
