@@ -1645,8 +1645,39 @@ struct awsval__regex {
     awsval__rx_tree *tree; /* NULL: not linear */
     awsval__rx_dfa *dfa;   /* NULL: PCRE2 decides; else a DFA, or the NFA (see awsval__regex_match) */
     int full_dfa;          /* dfa is a complete DFA */
+    int jit_first;         /* with a complete DFA: PCRE2 JIT first (see jit_friendly) */
     const char *why_not;   /* why there is no complete DFA */
 };
+
+/* Values shorter than this go to the DFA alone: there, JIT's entry costs more than it saves
+ * (`build/awsval_bench`: typical create and lattice delete, IDs of 20-22 bytes). */
+#define JIT_FIRST_MIN 48
+
+/* Whether PCRE2 JIT is likely to beat the DFA on src (a translated pattern): no group is
+ * repeated (`)*`, `)+`, `){`), so JIT's compiled loops over classes and literals rarely
+ * backtrack, and it runs ahead where each DFA step waits on the one before. Only a matter of
+ * speed: JIT runs under a small limit and the DFA decides when it gives up. */
+static bool jit_friendly(const char *src)
+{
+    for (const char *p = src; *p; p++) {
+        if (*p == '\\') {
+            if (!p[1]) break;
+            p++;
+        } else if (*p == '[') {
+            p++;
+            if (*p == '^') p++;
+            if (*p == ']') p++;
+            while (*p && *p != ']') {
+                if (*p == '\\' && p[1]) p++;
+                p++;
+            }
+            if (!*p) break;
+        } else if (*p == ')' && (p[1] == '*' || p[1] == '+' || p[1] == '{')) {
+            return false;
+        }
+    }
+    return true;
+}
 
 /* The match limit per byte of PCRE2's attempt before the NFA simulation (the default of
  * awsval__regex_limits.nfa_pcre2_per_byte): measured on the AWS patterns over the DFA budget
@@ -1894,7 +1925,8 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
     /* JIT now, never lazily, so that the compiled pattern stays immutable. Any JIT failure
      * (unsupported platform, out of memory) leaves the interpreter, which is equivalent. With a
      * DFA, PCRE2 only serves awsval__regex_match_pcre2, and the interpreter does. */
-    if (!re->full_dfa) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+    re->jit_first = re->full_dfa && jit_friendly(re->pcre2_src);
+    if (!re->full_dfa || re->jit_first) re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
     return re;
 nomem:
     awsval__regex_free(re);
@@ -2006,7 +2038,13 @@ int awsval__regex_match_nfa(const awsval__regex *re, const char *subj, size_t le
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
-    if (re->full_dfa) return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    if (re->full_dfa) {
+        if (re->jit_first && re->jit && len >= JIT_FIRST_MIN) {
+            int r = pcre2_first(re, subj, len, s);
+            if (r != AWSVAL__RE_LIMIT) return r;
+        }
+        return awsval__rx_dfa_match(re->dfa, subj ? subj : "", len) ? AWSVAL__RE_MATCH : AWSVAL__RE_NOMATCH;
+    }
     if (re->dfa) {
         /* The NFA simulation decides whatever the value; PCRE2 JIT first, as it is much faster
          * on most values, with a small limit (NFA_PCRE2_PER_BYTE), and the NFA when it gives up
