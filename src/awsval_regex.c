@@ -1635,6 +1635,11 @@ int awsval__regex_translate(const char *src, size_t len, char *dst, size_t cap, 
 /* Compile and match                                                                           */
 /* ------------------------------------------------------------------------------------------ */
 
+/* ID shapes: a whole-value alternative made of a few single ASCII characters (each from a set)
+ * and one repeated ASCII set, as most AWS identifiers are (`snsa-[0-9a-z]{17}`, `sn-...`). */
+#define ID_MAX_POS 12
+#define ID_MAX_SHAPES 2
+
 struct awsval__regex {
     awsval_alc alc;
     pcre2_general_context *gctx;
@@ -1647,6 +1652,13 @@ struct awsval__regex {
     int full_dfa;          /* dfa is a complete DFA */
     int jit_first;         /* with a complete DFA: PCRE2 JIT first (see jit_friendly) */
     const char *why_not;   /* why there is no complete DFA */
+    uint8_t nids;          /* ID shapes (see id_shapes), tried before any engine */
+    struct id_shape {
+        uint8_t npos;                 /* leading positions, one ASCII set each */
+        uint32_t min, max;            /* then min..max characters of the run's ASCII set */
+        uint64_t pos[ID_MAX_POS][2];  /* the positions' sets, as bitmaps of ASCII */
+        uint64_t run[2];
+    } ids[ID_MAX_SHAPES];
 };
 
 /* Values shorter than this go to the DFA alone: there, JIT's entry costs more than it saves
@@ -1657,6 +1669,8 @@ struct awsval__regex {
  * repeated (`)*`, `)+`, `){`), so JIT's compiled loops over classes and literals rarely
  * backtrack, and it runs ahead where each DFA step waits on the one before. Only a matter of
  * speed: JIT runs under a small limit and the DFA decides when it gives up. */
+static void id_shapes(awsval__regex *re);
+
 static bool jit_friendly(const char *src)
 {
     for (const char *p = src; *p; p++) {
@@ -1921,6 +1935,7 @@ awsval__regex *awsval__regex_compile_opts(const char *src, size_t len, uint32_t 
         }
         re->full_dfa = re->dfa && awsval__rx_dfa_full(re->dfa);
         re->why_not = re->full_dfa ? NULL : why;
+        if (re->tree) id_shapes(re);
     }
     /* JIT now, never lazily, so that the compiled pattern stays immutable. Any JIT failure
      * (unsupported platform, out of memory) leaves the interpreter, which is equivalent. With a
@@ -2029,6 +2044,101 @@ size_t awsval__regex_linear_bytes(const awsval__regex *re) {
 
 static int pcre2_first(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s);
 
+/* Skips capturing groups. */
+static const awsval__rx_node *ungroup(const awsval__rx_tree *t, const awsval__rx_node *n)
+{
+    while (n->kind == AWSVAL__RX_GROUP) n = awsval__rx_kid(t, n, 0);
+    return n;
+}
+
+/* Whether n is a set of ASCII characters only; if so, its bitmap. */
+static bool ascii_set(const awsval__rx_tree *t, const awsval__rx_node *n, uint64_t bits[2])
+{
+    if (n->kind != AWSVAL__RX_SET || n->nranges == 0) return false;
+    const awsval__rx_range *r = awsval__rx_ranges(t, n);
+    if (r[n->nranges - 1].hi > 0x7F) return false;
+    bits[0] = bits[1] = 0;
+    for (uint32_t i = 0; i < n->nranges; i++)
+        for (uint32_t c = r[i].lo; c <= r[i].hi; c++) bits[c >> 6] |= 1ull << (c & 63);
+    return true;
+}
+
+/* Reads alternative n as an ID shape: single-character ASCII sets, then one repeat of an ASCII
+ * set; anchors at either end (satisfied by a whole-value match). */
+static bool id_shape_of(const awsval__rx_tree *t, const awsval__rx_node *n, struct id_shape *id)
+{
+    n = ungroup(t, n);
+    if (n->kind != AWSVAL__RX_CAT) return false;
+    uint32_t k = 0, end = n->nkids;
+    while (k < end && ungroup(t, awsval__rx_kid(t, n, k))->kind == AWSVAL__RX_ASSERT &&
+           ungroup(t, awsval__rx_kid(t, n, k))->assert == AWSVAL__RX_A_START)
+        k++;
+    while (end > k) {
+        const awsval__rx_node *e = ungroup(t, awsval__rx_kid(t, n, end - 1));
+        if (e->kind != AWSVAL__RX_ASSERT ||
+            (e->assert != AWSVAL__RX_A_END && e->assert != AWSVAL__RX_A_EOL && e->assert != AWSVAL__RX_A_EOL_UNIX))
+            break;
+        end--;
+    }
+    if (end <= k || end - k - 1 > ID_MAX_POS) return false;
+    memset(id, 0, sizeof *id);
+    for (; k + 1 < end; k++)
+        if (!ascii_set(t, ungroup(t, awsval__rx_kid(t, n, k)), id->pos[id->npos++])) return false;
+    const awsval__rx_node *r = ungroup(t, awsval__rx_kid(t, n, k));
+    if (r->kind != AWSVAL__RX_REPEAT || r->max == AWSVAL__RX_INF || r->max > 4096) return false;
+    id->min = r->min;
+    id->max = r->max;
+    return ascii_set(t, ungroup(t, awsval__rx_kid(t, r, 0)), id->run);
+}
+
+/* The ID shapes among the root's alternatives (or the root itself). A value that fits one is in
+ * the pattern's language; any other value goes to the engines. */
+static void id_shapes(awsval__regex *re)
+{
+    /* through groups, and a sequence of anchors around one part (`^(...)$`) */
+    const awsval__rx_node *root = ungroup(re->tree, awsval__rx_root(re->tree));
+    while (root->kind == AWSVAL__RX_CAT) {
+        const awsval__rx_node *only = NULL;
+        uint32_t parts = 0;
+        for (uint32_t k = 0; k < root->nkids; k++) {
+            const awsval__rx_node *kid = ungroup(re->tree, awsval__rx_kid(re->tree, root, k));
+            if (kid->kind == AWSVAL__RX_ASSERT && (kid->assert == AWSVAL__RX_A_START ? k == 0 : k == root->nkids - 1) &&
+                kid->assert != AWSVAL__RX_A_WORDB && kid->assert != AWSVAL__RX_A_NWORDB)
+                continue;
+            only = kid;
+            parts++;
+        }
+        if (parts != 1 || only->kind != AWSVAL__RX_ALT) break;
+        root = only;
+    }
+    uint32_t n = root->kind == AWSVAL__RX_ALT ? root->nkids : 1;
+    for (uint32_t i = 0; i < n && re->nids < ID_MAX_SHAPES; i++) {
+        const awsval__rx_node *alt = root->kind == AWSVAL__RX_ALT ? awsval__rx_kid(re->tree, root, i) : root;
+        if (id_shape_of(re->tree, alt, &re->ids[re->nids])) re->nids++;
+    }
+}
+
+static inline bool in_ascii_set(const uint64_t bits[2], unsigned char c)
+{
+    return c < 0x80 && ((bits[c >> 6] >> (c & 63)) & 1);
+}
+
+/* Whether subj fits one of re's ID shapes. Each byte is tested on its own (no step waits on
+ * the one before, as a DFA's do). */
+static bool fits_id(const awsval__regex *re, const char *subj, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)subj;
+    for (unsigned k = 0; k < re->nids; k++) {
+        const struct id_shape *id = &re->ids[k];
+        if (len < id->npos + (size_t)id->min || len > id->npos + (size_t)id->max) continue;
+        unsigned ok = 1;
+        for (unsigned i = 0; i < id->npos; i++) ok &= in_ascii_set(id->pos[i], s[i]);
+        for (size_t i = id->npos; i < len; i++) ok &= in_ascii_set(id->run, s[i]);
+        if (ok) return true;
+    }
+    return false;
+}
+
 int awsval__regex_match_nfa(const awsval__regex *re, const char *subj, size_t len, awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len) || !re->dfa) return AWSVAL__RE_ERROR;
     int r = awsval__rx_nfa_match(re->dfa, subj ? subj : "", len, &s->nfa);
@@ -2038,6 +2148,7 @@ int awsval__regex_match_nfa(const awsval__regex *re, const char *subj, size_t le
 int awsval__regex_match(const awsval__regex *re, const char *subj, size_t len,
                         awsval__regex_scratch *s) {
     if (!re || !s || (!subj && len)) return AWSVAL__RE_ERROR;
+    if (re->nids && subj && fits_id(re, subj, len)) return AWSVAL__RE_MATCH;
     if (re->full_dfa) {
         if (re->jit_first && re->jit && len >= JIT_FIRST_MIN) {
             int r = pcre2_first(re, subj, len, s);

@@ -53,6 +53,64 @@ Test(regex_seed, vpc_lattice) {
     FYES(p, "xsvc-0123456789abcdefg");
 }
 
+/* Values that fit an ID shape (a few single characters, then one repeated ASCII set) are
+ * answered before any engine: the answers must be PCRE2's, for the ID, every character of it
+ * replaced, one shorter and one longer, in both modes. */
+Test(regex_seed, id_shapes_agree_with_pcre2) {
+    static const char *const pats[] = {
+        "((snsa-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:"
+        "servicenetworkserviceassociation/snsa-[0-9a-z]{17}))",
+        "^(sn-[0-9a-z]{17})$", "[a-z]{2}-[0-9]{1,5}", "(?i)svc-[0-9a-f]{8}", "[\\s\\S]{1,4}",
+        "^[a-zA-Z0-9_.-]{0,3}$", "(ab|cd)x[0-9]{2}", "\\bid-[a-z]{3}\\b", "[^a]b[a-z]{1,3}",
+    };
+    static const char *const ids[] = {"snsa-0123456789abcdefg", "sn-0123456789abcdefg", "ab-123",
+                                      "svc-0a1b2c3d", "a\nb", "a.b", "abx12", "id-abc", "xbab"};
+    static const char *const subs[] = {"A", "-", "0", "z", "\n", "\xc3\xa9", "_", "a"};
+    awsval__regex_scratch *s = awsval__regex_scratch_create(NULL, NULL);
+    cr_assert_not_null(s);
+    size_t compared = 0, matched = 0;
+    for (size_t p = 0; p < sizeof pats / sizeof *pats; p++) {
+        for (uint32_t mode = AWSVAL__RE_FULL; mode <= AWSVAL__RE_SEARCH; mode++) {
+            awsval__regex *re = awsval__regex_compile(pats[p], strlen(pats[p]), mode, NULL, NULL, NULL, 0);
+            awsval__regex *ref = awsval__regex_compile_opts(pats[p], strlen(pats[p]), mode,
+                                                            AWSVAL__RE_OPT_NO_LINEAR, NULL, NULL, NULL, 0);
+            cr_assert(re && ref, "%s", pats[p]);
+            const char *id = ids[p];
+            size_t n = strlen(id);
+            char v[64];
+            for (size_t i = 0; i <= n + 1; i++) {
+                for (size_t k = 0; k < sizeof subs / sizeof *subs; k++) {
+                    size_t vn;
+                    if (i < n) { /* character i replaced */
+                        size_t sl = strlen(subs[k]);
+                        memcpy(v, id, i);
+                        memcpy(v + i, subs[k], sl);
+                        memcpy(v + i + sl, id + i + 1, n - i - 1);
+                        vn = n - 1 + sl;
+                    } else if (i == n) { /* one longer */
+                        memcpy(v, id, n);
+                        memcpy(v + n, subs[k], strlen(subs[k]));
+                        vn = n + strlen(subs[k]);
+                    } else { /* the ID itself, and one shorter */
+                        vn = k == 0 ? n : n - 1;
+                        memcpy(v, id, vn);
+                    }
+                    int got = awsval__regex_match(re, v, vn, s), want = awsval__regex_match(ref, v, vn, s);
+                    cr_assert_eq(got, want, "%s (mode %u) on \"%.*s\": %d, PCRE2 %d", pats[p], mode,
+                                 (int)vn, v, got, want);
+                    compared++;
+                    matched += got == AWSVAL__RE_MATCH;
+                }
+            }
+            awsval__regex_free(re);
+            awsval__regex_free(ref);
+        }
+    }
+    awsval__regex_scratch_free(s);
+    cr_assert_gt(matched, 100, "%zu of %zu matched", matched, compared);
+    cr_assert_gt(compared - matched, 100, "%zu of %zu matched", matched, compared);
+}
+
 Test(regex_seed, printable) {
     YES(".*[!-~]+.*", "  a ");
     NO(".*[!-~]+.*", "   ");
