@@ -59,15 +59,22 @@ static const awsval_http_header *header(const awsval_http_request *r, const char
 /* Percent-decodes src into dst (never longer); a '%' not followed by two hex digits stays. */
 static size_t pct_decode(const char *src, size_t n, char *dst)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t o = 0, i = 0;
+    while (i < n) {
+        /* the text up to the next '%' as it is */
+        const char *pc = memchr(src + i, '%', n - i);
+        size_t run = pc ? (size_t)(pc - (src + i)) : n - i;
+        memcpy(dst + o, src + i, run);
+        o += run;
+        i += run;
+        if (i >= n) break;
         int h, l;
-        if (src[i] == '%' && i + 2 < n + 1 && (h = awsval__hexval((unsigned char)src[i + 1])) >= 0 &&
+        if (i + 2 < n && (h = awsval__hexval((unsigned char)src[i + 1])) >= 0 &&
             (l = awsval__hexval((unsigned char)src[i + 2])) >= 0) {
             dst[o++] = (char)(h * 16 + l);
-            i += 2;
+            i += 3;
         } else {
-            dst[o++] = src[i];
+            dst[o++] = src[i++];
         }
     }
     return o;

@@ -714,3 +714,30 @@ Test(http, bad_arguments)
     cr_assert_eq(awsval_check_http(ctx, NULL, &rq), AWSVAL_BADARG);
     cr_assert_eq(awsval_check_http(ctx, lattice, NULL), AWSVAL_BADARG);
 }
+
+/* A '%' with one character after it at the very end of the path or of a query value is kept as
+ * it is, and nothing past the target is read (the target here is exactly its bytes, no NUL:
+ * an ASan build would see a read beyond it; the old decoder read one byte past). */
+Test(http, percent_at_the_end_reads_nothing_past_the_target)
+{
+    static const char *const targets[] = {"/servicenetworkserviceassociations/snsa-0123456789abcde%4",
+                                          "/servicenetworkserviceassociations/snsa-0123456789abcdefg?x=%4",
+                                          "/servicenetworkserviceassociations/snsa-0123456789abcdefg%"};
+    static const awsval_code want[] = {AWSVAL_INVALID, AWSVAL_OK, AWSVAL_INVALID};
+    for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
+        size_t n = strlen(targets[i]);
+        char *t = malloc(n);
+        cr_assert_not_null(t);
+        memcpy(t, targets[i], n);
+        awsval_http_request rq = {.size = sizeof rq, .method = "DELETE", .method_len = 6, .target = t, .target_len = n};
+        awsval_code rc = awsval_check_http(ctx, lattice, &rq);
+        cr_assert_eq(rc, want[i], "%s: %s", targets[i], awsval_err_name(rc));
+        if (rc == AWSVAL_INVALID) {
+            /* the label keeps its '%': 22 characters, and not the ID pattern */
+            awsval_violation v = {.size = sizeof v};
+            cr_assert_eq(awsval_ctx_violation(ctx, 0, &v), AWSVAL_OK);
+            cr_assert_str_eq(v.pointer, "/" SNSA, "%s", targets[i]);
+        }
+        free(t);
+    }
+}
