@@ -99,7 +99,8 @@ static bool split_path(const char *p, size_t n, segments *sg, char *text)
     size_t used = 0, i = 0;
     while (i < n && p[i] == '/') {
         size_t s = ++i;
-        while (i < n && p[i] != '/') i++;
+        const char *slash = memchr(p + s, '/', n - s);
+        i = slash ? (size_t)(slash - p) : n;
         sg->raw[sg->n] = p + s;
         sg->raw_len[sg->n] = i - s;
         sg->dec[sg->n] = text + used;
@@ -124,7 +125,8 @@ static int match_path(const char *t, size_t tn, const segments *sg, label *label
     while (ti < tn) {
         if (t[ti] != '/' || si >= sg->n) return -1;
         size_t ts = ++ti;
-        while (ti < tn && t[ti] != '/') ti++;
+        const char *slash = memchr(t + ts, '/', tn - ts);
+        ti = slash ? (size_t)(slash - t) : tn;
         size_t tl = ti - ts;
         if (tl > 2 && t[ts] == '{' && t[ti - 1] == '}') {
             bool g = t[ti - 2] == '+';
