@@ -117,6 +117,8 @@ static ngx_int_t ngx_http_awsval_handler(ngx_http_request_t *r);
 static void ngx_http_awsval_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_awsval_check(ngx_http_request_t *r,
     ngx_http_awsval_ctx_t *ctx, ngx_http_awsval_loc_conf_t *alcf);
+static ngx_int_t ngx_http_awsval_failed(ngx_http_awsval_ctx_t *ctx,
+    ngx_http_awsval_loc_conf_t *alcf);
 static ngx_int_t ngx_http_awsval_read_body(ngx_http_request_t *r, size_t max,
     u_char **body, size_t *len);
 static ngx_int_t ngx_http_awsval_too_large(ngx_http_request_t *r,
@@ -525,9 +527,7 @@ ngx_http_awsval_check(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "awsval: cannot check the request: %s (%s)",
                       awsval_strerror(code), awsval_err_name(code));
-        ctx->result = NGX_HTTP_AWSVAL_ERROR;
-        rc = alcf->mode == NGX_HTTP_AWSVAL_LOG
-             ? NGX_DECLINED : NGX_HTTP_INTERNAL_SERVER_ERROR;
+        rc = ngx_http_awsval_failed(ctx, alcf);
     }
 
     /* what the request needs is in its pool now */
@@ -540,9 +540,16 @@ ngx_http_awsval_check(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
 
 error:
 
-    ctx->result = NGX_HTTP_AWSVAL_ERROR;
+    return ngx_http_awsval_failed(ctx, alcf);
+}
 
-    /* in enforce mode, fail closed */
+
+/* The request could not be checked (an internal error, already logged): in enforce mode it
+ * fails closed, in log mode it goes on unchecked. */
+static ngx_int_t
+ngx_http_awsval_failed(ngx_http_awsval_ctx_t *ctx, ngx_http_awsval_loc_conf_t *alcf)
+{
+    ctx->result = NGX_HTTP_AWSVAL_ERROR;
 
     if (alcf->mode == NGX_HTTP_AWSVAL_LOG) {
         return NGX_DECLINED;
@@ -752,13 +759,7 @@ ngx_http_awsval_rejected(ngx_http_request_t *r, ngx_http_awsval_ctx_t *ctx,
 
 error:
 
-    ctx->result = NGX_HTTP_AWSVAL_ERROR;
-
-    if (alcf->mode == NGX_HTTP_AWSVAL_LOG) {
-        return NGX_DECLINED;
-    }
-
-    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return ngx_http_awsval_failed(ctx, alcf);
 }
 
 
