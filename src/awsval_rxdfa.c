@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "awsval_internal.h" /* awsval__utf8_decode */
 #include "awsval_regex.h"
 #include "awsval_rx.h"
 
@@ -1027,16 +1028,9 @@ int awsval__rx_dfa_match(const awsval__rx_dfa *d, const char *str, size_t n) {
         if (st < sink) return st != 0;
         continue;
     one:;
-        uint32_t c = s[i], cp;
-        if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
-        else if (c < 0xF0) {
-            cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-            i += 3;
-        } else {
-            cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-                 (s[i + 3] & 0x3Fu);
-            i += 4;
-        }
+        size_t k;
+        uint32_t cp = awsval__utf8_decode(s + i, &k);
+        i += k;
         st = tr[st + cls_of(d, cp)];
         if (st < sink) return st != 0;
     }
@@ -1046,16 +1040,9 @@ int awsval__rx_dfa_match(const awsval__rx_dfa *d, const char *str, size_t n) {
             i++;
             st = tr[st + a[c]];
         } else {
-            uint32_t cp;
-            if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
-            else if (c < 0xF0) {
-                cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-                i += 3;
-            } else {
-                cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-                     (s[i + 3] & 0x3Fu);
-                i += 4;
-            }
+            size_t k;
+            uint32_t cp = awsval__utf8_decode(s + i, &k);
+            i += k;
             st = tr[st + cls_of(d, cp)];
         }
         if (st < sink) return st != 0;
@@ -1301,21 +1288,14 @@ int awsval__rx_nfa_match(const awsval__rx_dfa *d, const char *str, size_t n, aws
         if (ncur == 0) return 0;
         if (i >= n) break;
         /* the next code point and its class */
-        uint32_t c = s[i], cp, cl;
+        uint32_t c = s[i], cl;
         if (c < 0x80) {
             i++;
             cl = d->ascii[c];
         } else {
-            if (c < 0xE0) { cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu); i += 2; }
-            else if (c < 0xF0) {
-                cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
-                i += 3;
-            } else {
-                cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-                     (s[i + 3] & 0x3Fu);
-                i += 4;
-            }
-            cl = cls_of(d, cp);
+            size_t k;
+            cl = cls_of(d, awsval__utf8_decode(s + i, &k));
+            i += k;
         }
         unsigned pr = d->prop[cl];
         const uint64_t *bits = d->set_bits + cl / 64;
