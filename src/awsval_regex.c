@@ -1661,6 +1661,8 @@ struct awsval__regex {
     } ids[ID_MAX_SHAPES];
 };
 
+static void id_shapes(awsval__regex *re);
+
 /* Values shorter than this go to the DFA alone: there, JIT's entry costs more than it saves
  * (`build/awsval_bench`: typical create and lattice delete, IDs of 20-22 bytes). */
 #define JIT_FIRST_MIN 48
@@ -1669,8 +1671,6 @@ struct awsval__regex {
  * repeated (`)*`, `)+`, `){`), so JIT's compiled loops over classes and literals rarely
  * backtrack, and it runs ahead where each DFA step waits on the one before. Only a matter of
  * speed: JIT runs under a small limit and the DFA decides when it gives up. */
-static void id_shapes(awsval__regex *re);
-
 static bool jit_friendly(const char *src)
 {
     for (const char *p = src; *p; p++) {
