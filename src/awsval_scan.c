@@ -94,14 +94,9 @@ bool awsval__scan_string_from(awsval__scan *s, awsval__str *out, const char *fro
     out->raw_off = (size_t)(s->p - s->start);
     for (;;) {
 #if defined(__SSE2__)
-        /* Sixteen bytes at a time: '"', '\\', and (as signed bytes) everything below 0x20,
-         * which includes every byte of 0x80 and above. */
+        /* Sixteen bytes at a time. */
         while (end - q >= 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                       _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            unsigned mask = awsval__json_special16((const char *)q);
             if (mask) {
                 unsigned k = (unsigned)__builtin_ctz(mask);
                 q += k;

@@ -120,6 +120,20 @@ static inline bool awsval__scan_literal(awsval__scan *s, const char *word, size_
  * read (2, 6 or 12), or 0 with *why set. */
 size_t awsval__json_unescape(const char *p, const char *end, char *dst, size_t *n, uint8_t *why);
 
+#if defined(__SSE2__)
+/* Of the sixteen bytes at p, those that end a plain run of JSON string text (as a bit mask, bit
+ * i for p[i]): '"', '\\', and (as signed bytes) everything below 0x20, which includes every byte
+ * of 0x80 and above. The vector twin of awsval__json_special8. */
+static inline unsigned awsval__json_special16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
 /* Scans the string at s->p (which is '"') from `from`, after plain ASCII text (no escape). */
 bool awsval__scan_string_from(awsval__scan *s, awsval__str *out, const char *from);
 
@@ -130,12 +144,7 @@ static inline bool awsval__scan_string(awsval__scan *s, awsval__str *out)
     const char *q = s->p + 1;
 #if defined(__SSE2__)
     while (s->end - q >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-        /* '"', '\\', and (as signed bytes) everything below 0x20, which includes 0x80 and up */
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        unsigned mask = awsval__json_special16(q);
         if (!mask) {
             q += 16;
             continue;
